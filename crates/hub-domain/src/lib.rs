@@ -1,0 +1,28 @@
+//! The pure domain of romt-hub.
+//!
+//! Everything a figure or a rule depends on lives here as plain data and plain functions, so it can
+//! be tested without a database or a runtime: codes and periods parsed once into newtypes, the KPI
+//! catalogue vocabulary, exact money and the currency policy, access rules, and (in later modules)
+//! aggregation and governance rules. This crate must not depend on sea-orm, axum or tokio; CI
+//! checks that with `cargo tree`.
+//!
+//! Layout:
+//! - [`codes`]: country, currency, agency and KPI codes.
+//! - [`period`]: reporting periods (`YYYY-Qn`, `YYYY`) and months (`YYYY-MM`).
+//! - [`catalogue`]: service lines, units, directions and aggregation rules of the KPI catalogue.
+//! - [`access`]: roles, classifications and who may see what.
+//! - [`money`]: exact decimals, exchange rates and the currency policy.
+
+#[macro_use]
+mod macros;
+
+pub mod access;
+pub mod catalogue;
+pub mod codes;
+pub mod money;
+pub mod period;
+
+mod error;
+
+pub use error::ParseError;
+pub use rust_decimal::Decimal;
