@@ -1,0 +1,66 @@
+//! The append-only audit log: who changed what, when, with digests of before and after.
+
+use hub_domain::access::Principal;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use sha2::{Digest, Sha256};
+
+use crate::entity::audit_log;
+use crate::{StoreError, now};
+
+/// Who made a change.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    /// The holder of a token.
+    Principal(Principal),
+    /// The hub itself (seeding, a scheduled pull), named by the job.
+    System(&'static str),
+}
+
+/// One audit entry to append.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub actor: &'a Actor,
+    pub action: &'a str,
+    pub entity_type: &'a str,
+    pub entity_id: String,
+    pub before: Option<&'a serde_json::Value>,
+    pub after: Option<&'a serde_json::Value>,
+    pub request_id: Option<&'a str>,
+    pub summary: Option<String>,
+}
+
+/// SHA-256 of a JSON value's text, so an entry can prove what a state was without copying it.
+pub fn digest(value: &serde_json::Value) -> String {
+    hex::encode(Sha256::digest(value.to_string().as_bytes()))
+}
+
+/// Appends an entry; call it inside the transaction of the change it records.
+pub async fn record(db: &impl ConnectionTrait, entry: Entry<'_>) -> Result<(), StoreError> {
+    let (actor, role, agency, country) = match entry.actor {
+        Actor::Principal(p) => (
+            p.label.clone(),
+            Some(p.role.as_str().to_owned()),
+            p.agency.as_ref().map(ToString::to_string),
+            p.country.as_ref().map(ToString::to_string),
+        ),
+        Actor::System(job) => (format!("system:{job}"), None, None, None),
+    };
+    audit_log::ActiveModel {
+        at: Set(now()),
+        actor: Set(actor),
+        actor_role: Set(role),
+        actor_agency: Set(agency),
+        actor_country: Set(country),
+        action: Set(entry.action.to_owned()),
+        entity_type: Set(entry.entity_type.to_owned()),
+        entity_id: Set(entry.entity_id),
+        before_digest: Set(entry.before.map(digest)),
+        after_digest: Set(entry.after.map(digest)),
+        request_id: Set(entry.request_id.map(str::to_owned)),
+        summary: Set(entry.summary),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,167 @@
+//! Connecting to the database, migrating it and checking that it is ready.
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+
+use crate::StoreError;
+use crate::migration::Migrator;
+
+/// A connection pool to the hub's database.
+pub type Db = DatabaseConnection;
+
+/// The database engines the hub runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The engine a `HUB_DATABASE_URL` names, or `None` for anything else.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// The engine of an open connection.
+    pub fn of(db: &impl ConnectionTrait) -> Backend {
+        match db.get_database_backend() {
+            DbBackend::Sqlite => Backend::Sqlite,
+            _ => Backend::Postgres,
+        }
+    }
+}
+
+/// How long a caller waits for the SQLite write lock or a pooled connection before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens a pool. SQLite gets WAL, foreign keys, a busy timeout and a single connection, so there
+/// is exactly one writer; PostgreSQL gets a small pool.
+pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> {
+    let backend = Backend::of_url(url).ok_or_else(|| {
+        StoreError::Invalid(format!(
+            "unsupported database URL (expected sqlite://FILE?mode=rwc or postgres://...): {}",
+            redact_url(url)
+        ))
+    })?;
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(BUSY_TIMEOUT);
+    match backend {
+        Backend::Sqlite => {
+            options.max_connections(1).min_connections(1);
+            options.map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(BUSY_TIMEOUT)
+            });
+        }
+        Backend::Postgres => {
+            options
+                .max_connections(max_connections.max(2))
+                .min_connections(1);
+        }
+    }
+    Ok(Database::connect(options).await?)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &Db) -> Result<(), StoreError> {
+    Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// Names of the migrations not yet applied.
+pub async fn pending_migrations(db: &Db) -> Result<Vec<String>, StoreError> {
+    Ok(Migrator::get_pending_migrations(db)
+        .await?
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect())
+}
+
+/// Names of the applied migrations, oldest first.
+pub async fn applied_migrations(db: &Db) -> Result<Vec<String>, StoreError> {
+    Ok(Migrator::get_applied_migrations(db)
+        .await?
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect())
+}
+
+/// Why the hub is not ready to serve.
+#[derive(Debug, thiserror::Error)]
+pub enum NotReady {
+    #[error("database unreachable")]
+    Unreachable(#[source] StoreError),
+    #[error("{0} migration(s) pending")]
+    MigrationsPending(usize),
+}
+
+/// Readiness: the database answers and every migration is applied.
+pub async fn check_ready(db: &Db) -> Result<(), NotReady> {
+    db.ping()
+        .await
+        .map_err(|e| NotReady::Unreachable(e.into()))?;
+    let pending = pending_migrations(db)
+        .await
+        .map_err(NotReady::Unreachable)?;
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(NotReady::MigrationsPending(pending.len()))
+    }
+}
+
+/// A database URL with any password replaced, safe for logs and messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) => match credentials.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_url_hides_the_password_only() {
+        assert_eq!(
+            redact_url("postgres://hub:secret@db:5432/hub"),
+            "postgres://hub:***@db:5432/hub"
+        );
+        assert_eq!(redact_url("postgres://hub@db/hub"), "postgres://hub@db/hub");
+        assert_eq!(
+            redact_url("sqlite://romt-hub.db?mode=rwc"),
+            "sqlite://romt-hub.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn backend_is_read_from_the_url_scheme() {
+        assert_eq!(Backend::of_url("sqlite://x.db"), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::of_url("postgresql://h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::of_url("mysql://h/db"), None);
+    }
+}

@@ -1,0 +1,38 @@
+//! Storage of romt-hub: sea-orm entities, migrations and the queries every other layer uses.
+//!
+//! The same code runs on the embedded SQLite default and on PostgreSQL. Money and other
+//! decimals are stored as exact text; timestamps as UTC. Functions take any sea-orm connection
+//! (`&impl ConnectionTrait`) so callers can compose them inside one transaction.
+//!
+//! Layout:
+//! - [`db`]: connecting (SQLite pragmas, pool sizes), migrating, readiness.
+//! - [`entity`]: one module per table.
+//! - [`migration`]: versioned migrations.
+//! - [`reference`]: country teams, currencies, agencies, KPI catalogue, exchange rates.
+//! - [`seed`]: the region's reference data, embedded from `seed/reference/`.
+//! - [`tokens`]: access tokens (hash only).
+//! - [`audit`]: the append-only audit log.
+
+pub mod audit;
+pub mod db;
+pub mod entity;
+pub mod migration;
+pub mod reference;
+pub mod seed;
+pub mod tokens;
+
+mod error;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+pub use sea_orm::{
+    self, ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait,
+};
+
+/// Current time, truncated to microseconds so it survives a round trip through either database.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{DurationRound, TimeDelta, Utc};
+    let now = Utc::now();
+    now.duration_trunc(TimeDelta::microseconds(1))
+        .unwrap_or(now)
+}

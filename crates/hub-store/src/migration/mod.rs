@@ -1,0 +1,17 @@
+//! Versioned schema migrations. Each runs on SQLite and PostgreSQL; a migration, once released,
+//! is never edited: later changes come as new migrations.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+/// The hub's migrations, in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
