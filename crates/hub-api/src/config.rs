@@ -1,0 +1,365 @@
+//! Configuration: one typed struct, loaded once at start.
+//!
+//! Layers, later ones win: built-in defaults, then the TOML file named by `HUB_CONFIG` (keys are
+//! the variable names without the `HUB_` prefix, in lower case, e.g. `bind = "0.0.0.0:8080"`),
+//! then `HUB_*` environment variables. Every bad value is reported with the variable that held
+//! it and what was expected. Secrets (the database password) are never printed.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// What `serve` loads into an empty database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedMode {
+    /// Reference data plus the demo data set.
+    Demo,
+    /// Reference data only (country teams, agencies, KPI catalogue, rates).
+    Reference,
+    /// Nothing: the operator loads data.
+    None,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The hub's configuration.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `HUB_DATABASE_URL`: `sqlite://FILE?mode=rwc` (default `sqlite://romt-hub.db?mode=rwc`)
+    /// or `postgres://USER:PASSWORD@HOST/DB`.
+    pub database_url: String,
+    /// `HUB_DB_MAX_CONNECTIONS`: pool size on PostgreSQL (default 10; SQLite always uses one).
+    pub db_max_connections: u32,
+    /// `HUB_BIND`: address to listen on (default `127.0.0.1:8080`).
+    pub bind: SocketAddr,
+    /// `HUB_SEED`: `demo` (default), `reference` or `none`; applied to an empty database.
+    pub seed: SeedMode,
+    /// `HUB_REQUIRE_AUTH`: when `true`, anonymous callers are refused (default `false`).
+    pub require_auth: bool,
+    /// `HUB_LOG_FORMAT`: `text` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `HUB_WORKPLAN_APPROVALS_REQUIRED`: distinct RCP agencies needed to approve a work plan
+    /// (default 1).
+    pub workplan_approvals_required: u32,
+    /// `HUB_MAX_BODY_BYTES`: largest accepted request body (default 5 MiB).
+    pub max_body_bytes: usize,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "database_url",
+                &hub_store::db::redact_url(&self.database_url),
+            )
+            .field("db_max_connections", &self.db_max_connections)
+            .field("bind", &self.bind)
+            .field("seed", &self.seed)
+            .field("require_auth", &self.require_auth)
+            .field("log_format", &self.log_format)
+            .field(
+                "workplan_approvals_required",
+                &self.workplan_approvals_required,
+            )
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://romt-hub.db?mode=rwc".to_owned(),
+            db_max_connections: 10,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            seed: SeedMode::Demo,
+            require_auth: false,
+            log_format: LogFormat::Text,
+            workplan_approvals_required: 1,
+            max_body_bytes: 5 * 1024 * 1024,
+        }
+    }
+}
+
+/// A configuration value that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{source_name}: {key} = {value:?} is invalid: expected {expected}")]
+    BadValue {
+        key: String,
+        value: String,
+        expected: &'static str,
+        source_name: String,
+    },
+    #[error("{path}: {message}")]
+    File { path: String, message: String },
+}
+
+/// The keys the hub reads, without the `HUB_` prefix.
+const KEYS: &[&str] = &[
+    "database_url",
+    "db_max_connections",
+    "bind",
+    "seed",
+    "require_auth",
+    "log_format",
+    "workplan_approvals_required",
+    "max_body_bytes",
+];
+
+/// Where each raw value came from, for error messages.
+struct Layers {
+    values: HashMap<&'static str, (String, String)>,
+}
+
+impl Layers {
+    fn get(&self, key: &str) -> Option<&(String, String)> {
+        self.values.get(key)
+    }
+
+    fn parse<T>(
+        &self,
+        key: &'static str,
+        expected: &'static str,
+        default: T,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<T, ConfigError> {
+        let Some((value, source_name)) = self.get(key) else {
+            return Ok(default);
+        };
+        parse(value.trim()).ok_or_else(|| ConfigError::BadValue {
+            key: format!("HUB_{}", key.to_uppercase()),
+            value: if key == "database_url" {
+                hub_store::db::redact_url(value)
+            } else {
+                value.clone()
+            },
+            expected,
+            source_name: source_name.clone(),
+        })
+    }
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+impl Config {
+    /// Loads the configuration from the process environment (and `HUB_CONFIG`).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::load(&std::env::vars().collect())
+    }
+
+    /// Loads the configuration from the given environment (and the file it names).
+    pub fn load(env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let mut layers = Layers {
+            values: HashMap::new(),
+        };
+        if let Some(path) = env.get("HUB_CONFIG").filter(|p| !p.is_empty()) {
+            for (key, value) in read_file(&PathBuf::from(path))? {
+                layers.values.insert(key, (value, path.clone()));
+            }
+        }
+        for key in KEYS {
+            if let Some(value) = env.get(&format!("HUB_{}", key.to_uppercase())) {
+                layers
+                    .values
+                    .insert(key, (value.clone(), "environment".to_owned()));
+            }
+        }
+        let defaults = Config::default();
+        let config = Config {
+            database_url: layers.parse(
+                "database_url",
+                "sqlite://FILE?mode=rwc or postgres://USER:PASSWORD@HOST:PORT/DB",
+                defaults.database_url,
+                |v| hub_store::Backend::of_url(v).map(|_| v.to_owned()),
+            )?,
+            db_max_connections: layers.parse(
+                "db_max_connections",
+                "a whole number from 1 to 1000",
+                defaults.db_max_connections,
+                |v| u32::from_str(v).ok().filter(|n| (1..=1000).contains(n)),
+            )?,
+            bind: layers.parse(
+                "bind",
+                "an IP address and port, e.g. 127.0.0.1:8080",
+                defaults.bind,
+                |v| SocketAddr::from_str(v).ok(),
+            )?,
+            seed: layers.parse(
+                "seed",
+                "demo, reference or none",
+                defaults.seed,
+                |v| match v.to_ascii_lowercase().as_str() {
+                    "demo" => Some(SeedMode::Demo),
+                    "reference" => Some(SeedMode::Reference),
+                    "none" => Some(SeedMode::None),
+                    _ => None,
+                },
+            )?,
+            require_auth: layers.parse(
+                "require_auth",
+                "true or false",
+                defaults.require_auth,
+                parse_bool,
+            )?,
+            log_format: layers.parse(
+                "log_format",
+                "text or json",
+                defaults.log_format,
+                |v| match v.to_ascii_lowercase().as_str() {
+                    "text" => Some(LogFormat::Text),
+                    "json" => Some(LogFormat::Json),
+                    _ => None,
+                },
+            )?,
+            workplan_approvals_required: layers.parse(
+                "workplan_approvals_required",
+                "a whole number from 1 to 20",
+                defaults.workplan_approvals_required,
+                |v| u32::from_str(v).ok().filter(|n| (1..=20).contains(n)),
+            )?,
+            max_body_bytes: layers.parse(
+                "max_body_bytes",
+                "a number of bytes from 1024 to 104857600",
+                defaults.max_body_bytes,
+                |v| {
+                    usize::from_str(v)
+                        .ok()
+                        .filter(|n| (1024..=100 * 1024 * 1024).contains(n))
+                },
+            )?,
+        };
+        Ok(config)
+    }
+}
+
+fn read_file(path: &PathBuf) -> Result<Vec<(&'static str, String)>, ConfigError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::File {
+        path: shown.clone(),
+        message: format!("cannot read the configuration file (HUB_CONFIG): {e}"),
+    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| ConfigError::File {
+            path: shown.clone(),
+            message: format!("not valid TOML: {}", e.message()),
+        })?;
+    table
+        .into_iter()
+        .map(|(key, value)| {
+            let known = KEYS
+                .iter()
+                .find(|k| **k == key)
+                .ok_or_else(|| ConfigError::File {
+                    path: shown.clone(),
+                    message: format!("unknown key {key:?}; known keys: {}", KEYS.join(", ")),
+                })?;
+            let text = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => {
+                    return Err(ConfigError::File {
+                        path: shown.clone(),
+                        message: format!(
+                            "{key}: expected a string, number or boolean, got {other}"
+                        ),
+                    });
+                }
+            };
+            Ok((*known, text))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_apply_without_any_setting() {
+        assert_eq!(Config::load(&env(&[])).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn environment_values_are_parsed() {
+        let config = Config::load(&env(&[
+            ("HUB_BIND", "0.0.0.0:9000"),
+            ("HUB_SEED", "reference"),
+            ("HUB_REQUIRE_AUTH", "true"),
+            ("HUB_LOG_FORMAT", "json"),
+            ("HUB_DATABASE_URL", "postgres://u:p@localhost/hub"),
+        ]))
+        .unwrap();
+        assert_eq!(config.bind.port(), 9000);
+        assert_eq!(config.seed, SeedMode::Reference);
+        assert!(config.require_auth);
+        assert_eq!(config.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn a_bad_value_names_the_variable_and_what_was_expected() {
+        let err = Config::load(&env(&[("HUB_BIND", "localhost")])).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("HUB_BIND"), "{text}");
+        assert!(text.contains("IP address and port"), "{text}");
+        let err = Config::load(&env(&[("HUB_REQUIRE_AUTH", "maybe")])).unwrap_err();
+        assert!(err.to_string().contains("true or false"));
+    }
+
+    #[test]
+    fn a_bad_database_url_is_reported_without_its_password() {
+        let err = Config::load(&env(&[("HUB_DATABASE_URL", "mysql://root:hunter2@db/hub")]))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("HUB_DATABASE_URL"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn the_file_layer_is_overridden_by_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.toml");
+        std::fs::write(&path, "bind = \"127.0.0.1:7000\"\nrequire_auth = true\n").unwrap();
+        let path = path.to_str().unwrap();
+        let config = Config::load(&env(&[("HUB_CONFIG", path)])).unwrap();
+        assert_eq!(config.bind.port(), 7000);
+        assert!(config.require_auth);
+        let config = Config::load(&env(&[
+            ("HUB_CONFIG", path),
+            ("HUB_BIND", "127.0.0.1:7001"),
+        ]))
+        .unwrap();
+        assert_eq!(config.bind.port(), 7001);
+    }
+
+    #[test]
+    fn an_unknown_file_key_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.toml");
+        std::fs::write(&path, "bnd = \"x\"\n").unwrap();
+        let err = Config::load(&env(&[("HUB_CONFIG", path.to_str().unwrap())])).unwrap_err();
+        assert!(err.to_string().contains("unknown key \"bnd\""), "{err}");
+    }
+}

@@ -1,0 +1,201 @@
+//! The one API error type. Each variant has a stable code (GraphQL `extensions.code`, REST
+//! `error.code`) and an HTTP status, named in its doc line. Internal details are logged with the
+//! request id and never sent to the caller.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use hub_store::StoreError;
+use serde_json::json;
+
+use crate::request;
+
+/// A problem at a JSON pointer of a document, as receipts and errors list them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, async_graphql::SimpleObject)]
+pub struct Problem {
+    /// JSON pointer into the document ("" is the whole document).
+    pub pointer: String,
+    /// Stable code of the problem.
+    pub code: String,
+    /// What is wrong and, where possible, how to fix it.
+    pub message: String,
+}
+
+/// Everything an API call can fail with.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    /// 401 `UNAUTHENTICATED`: no valid token where one is needed, or a bad or revoked one.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// 403 `FORBIDDEN`: the token's role or scope does not allow this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404 `NOT_FOUND`: the named thing does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// 422 `VALIDATION_FAILED`: an argument is malformed or out of range; `field` names it.
+    #[error("{message}")]
+    Validation {
+        field: Option<String>,
+        message: String,
+    },
+    /// 409 `CONFLICT`: the change clashes with the stored state (e.g. a stale expected version).
+    #[error("{0}")]
+    Conflict(String),
+    /// 429 `RATE_LIMITED`: too many requests; retry after the given seconds.
+    #[error("too many requests; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// 413 `PAYLOAD_TOO_LARGE`: the body exceeds the configured limit.
+    #[error("request body larger than {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    /// 415 `UNSUPPORTED_MEDIA_TYPE`: the body is not JSON.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 405 `METHOD_NOT_ALLOWED`: e.g. a mutation sent with GET.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// 400 `BAD_REQUEST`: the request could not be read (broken body, bad encoding).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 503 `UNAVAILABLE`: the hub cannot serve right now (database unreachable).
+    #[error("service unavailable, try again shortly")]
+    Unavailable,
+    /// 500 `INTERNAL`: a fault of the hub; the caller gets the request id only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A validation error naming the offending argument.
+    pub fn invalid(field: &str, message: impl std::fmt::Display) -> Self {
+        ApiError::Validation {
+            field: Some(field.to_owned()),
+            message: format!("{field}: {message}"),
+        }
+    }
+
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Validation { .. } => "VALIDATION_FAILED",
+            ApiError::Conflict(_) => "CONFLICT",
+            ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
+            ApiError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
+            ApiError::MethodNotAllowed(_) => "METHOD_NOT_ALLOWED",
+            ApiError::BadRequest(_) => "BAD_REQUEST",
+            ApiError::Unavailable => "UNAVAILABLE",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status of a REST response carrying this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message the caller sees. Internal faults are logged here, once, with the request id.
+    pub fn public_message(&self) -> String {
+        match self {
+            ApiError::Internal(detail) => {
+                let id = request::current_id();
+                tracing::error!(request_id = %id, detail = %detail, "internal error");
+                format!("internal error; quote request id {id} when reporting it")
+            }
+            other => other.to_string(),
+        }
+    }
+
+    fn extensions(&self) -> serde_json::Value {
+        let mut ext = json!({ "code": self.code() });
+        match self {
+            ApiError::Validation {
+                field: Some(field), ..
+            } => ext["field"] = json!(field),
+            ApiError::RateLimited { retry_after_secs } => {
+                ext["retryAfterSeconds"] = json!(retry_after_secs);
+            }
+            ApiError::Internal(_) => ext["requestId"] = json!(request::current_id()),
+            _ => {}
+        }
+        ext
+    }
+
+    /// The JSON body of a REST error response.
+    pub fn body(&self) -> serde_json::Value {
+        let mut error = self.extensions();
+        error["message"] = json!(self.public_message());
+        json!({ "error": error })
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound(m) => ApiError::NotFound(m),
+            StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::Invalid(m) => ApiError::Validation {
+                field: None,
+                message: m,
+            },
+            err if err.is_unavailable() => {
+                tracing::warn!(error = %err, "database unavailable");
+                ApiError::Unavailable
+            }
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if let ApiError::RateLimited { retry_after_secs } = self
+            && let Ok(value) = retry_after_secs.to_string().parse()
+        {
+            response.headers_mut().insert("retry-after", value);
+        }
+        response
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(err: ApiError) -> Self {
+        let mut error = async_graphql::Error::new(err.public_message());
+        if let serde_json::Value::Object(map) = err.extensions() {
+            let mut extensions = async_graphql::ErrorExtensionValues::default();
+            for (key, value) in map {
+                if let Ok(value) = async_graphql::Value::from_json(value) {
+                    extensions.set(key, value);
+                }
+            }
+            error.extensions = Some(extensions);
+        }
+        error
+    }
+}
+
+impl From<async_graphql::Error> for ApiError {
+    fn from(err: async_graphql::Error) -> Self {
+        ApiError::Internal(err.message)
+    }
+}
+
+/// Result of a GraphQL resolver.
+pub type GqlResult<T> = Result<T, ApiError>;

@@ -1,0 +1,29 @@
+//! The HTTP face of romt-hub: one axum router serving GraphQL, REST, health, metrics and the
+//! dashboard page, with authentication, request ids, limits and caching.
+//!
+//! Layout:
+//! - [`config`]: the typed configuration, layered defaults → TOML file → `HUB_*` environment.
+//! - [`startup`]: connect, migrate, seed, first admin token, serve with graceful shutdown.
+//! - [`router`]: every route in one place.
+//! - [`state`]: the shared application state.
+//! - [`auth`]: bearer tokens to callers.
+//! - [`request`]: request ids, spans and access logs.
+//! - [`error`]: the one API error type with HTTP status and GraphQL code per variant.
+//! - [`graphql`]: the GraphQL schema, one module per area.
+//! - [`health`], [`metrics`]: operator endpoints.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod graphql;
+pub mod health;
+pub mod metrics;
+pub mod page;
+pub mod request;
+pub mod router;
+pub mod startup;
+pub mod state;
+
+pub use config::Config;
+pub use error::ApiError;
+pub use state::AppState;

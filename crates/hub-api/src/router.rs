@@ -1,0 +1,29 @@
+//! Every route of the hub, in one place.
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+
+use crate::state::AppState;
+use crate::{auth, graphql, health, page, request};
+
+/// The hub's router: API routes behind authentication, operator routes open.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route(
+            "/graphql",
+            get(graphql::handler)
+                .post(graphql::handler)
+                .fallback(graphql::method_not_allowed),
+        )
+        .layer(from_fn_with_state(state.clone(), auth::authenticate));
+
+    Router::new()
+        .merge(api)
+        .route("/", get(page::dashboard))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .layer(from_fn_with_state(state.clone(), request::track))
+        .with_state(state)
+}

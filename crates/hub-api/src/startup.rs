@@ -1,0 +1,135 @@
+//! Start-up and shutdown: connect, migrate, seed an empty database, make the first admin token,
+//! serve until SIGINT or SIGTERM, then drain in-flight requests.
+
+use std::future::Future;
+
+use hub_domain::access::Role;
+use hub_store::db::redact_url;
+use hub_store::{Db, StoreError, reference, tokens};
+use tokio::net::TcpListener;
+
+use crate::config::{Config, SeedMode};
+use crate::router::router;
+use crate::state::AppState;
+
+/// Label of the admin token made on first start.
+pub const INITIAL_ADMIN_LABEL: &str = "initial-admin";
+
+/// Why the hub could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database at {url}: {source}")]
+    Connect { url: String, source: StoreError },
+    #[error("cannot migrate the database: {0}")]
+    Migrate(StoreError),
+    #[error("cannot seed the database: {0}")]
+    Seed(StoreError),
+    #[error("cannot create the first admin token: {0}")]
+    Token(StoreError),
+}
+
+/// A hub ready to serve.
+#[derive(Debug)]
+pub struct Prepared {
+    pub state: AppState,
+    /// The admin token made on first start; show it once.
+    pub first_admin_token: Option<String>,
+}
+
+/// Opens and migrates the database named by the configuration.
+pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+    let db = hub_store::db::connect(&config.database_url, config.db_max_connections)
+        .await
+        .map_err(|source| StartupError::Connect {
+            url: redact_url(&config.database_url),
+            source,
+        })?;
+    hub_store::db::migrate(&db)
+        .await
+        .map_err(StartupError::Migrate)?;
+    Ok(db)
+}
+
+/// Loads seed data per `mode`; reference data is loaded idempotently.
+pub async fn seed(db: &Db, mode: SeedMode) -> Result<(), StoreError> {
+    if mode == SeedMode::None {
+        return Ok(());
+    }
+    let report = hub_store::seed::seed_reference(db).await?;
+    tracing::info!(?report, "reference data loaded");
+    Ok(())
+}
+
+/// Connects, migrates, seeds an empty database per `HUB_SEED` and makes the first admin token.
+pub async fn prepare(config: Config) -> Result<Prepared, StartupError> {
+    let db = open_database(&config).await?;
+    let empty = reference::countries(&db, false)
+        .await
+        .map_err(StartupError::Seed)?
+        .is_empty();
+    if empty {
+        tracing::info!(mode = ?config.seed, "empty database: seeding");
+        seed(&db, config.seed).await.map_err(StartupError::Seed)?;
+    }
+    let first_admin_token = if tokens::any(&db).await.map_err(StartupError::Token)? {
+        None
+    } else {
+        let (_, secret) = tokens::create(
+            &db,
+            tokens::NewToken {
+                label: INITIAL_ADMIN_LABEL.to_owned(),
+                role: Role::Admin,
+                country: None,
+                agency: None,
+            },
+        )
+        .await
+        .map_err(StartupError::Token)?;
+        Some(secret)
+    };
+    Ok(Prepared {
+        state: AppState::new(db, config),
+        first_admin_token,
+    })
+}
+
+/// Serves on `listener` until `shutdown` completes, then lets in-flight requests finish.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; draining requests");
+}

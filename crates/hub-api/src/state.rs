@@ -1,0 +1,61 @@
+//! Shared application state.
+
+use std::sync::Arc;
+
+use hub_store::Db;
+
+use crate::config::Config;
+use crate::graphql::HubSchema;
+use crate::metrics::Metrics;
+
+/// Cheap-to-clone handle on the application.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<App>);
+
+/// What every request handler can reach.
+pub struct App {
+    pub db: Db,
+    pub config: Config,
+    pub metrics: Metrics,
+    pub schema: HubSchema,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Assembles the state from an open, migrated database.
+    pub fn new(db: Db, config: Config) -> Self {
+        AppState(Arc::new(App {
+            db,
+            config,
+            metrics: Metrics::default(),
+            schema: crate::graphql::build_schema(),
+        }))
+    }
+
+    /// The database pool.
+    pub fn db(&self) -> &Db {
+        &self.0.db
+    }
+
+    /// The configuration the hub runs with.
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    /// The counters behind `/metrics`.
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    /// The GraphQL schema.
+    pub fn schema(&self) -> &HubSchema {
+        &self.0.schema
+    }
+}

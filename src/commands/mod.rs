@@ -1,0 +1,92 @@
+//! One module per command. Each returns a [`CliError`] whose kind decides the exit code:
+//! 2 for the caller's mistakes (bad arguments, bad configuration, unknown codes), 1 for failures.
+
+use std::fmt;
+use std::process::ExitCode;
+
+use hub_api::Config;
+use hub_store::{Db, StoreError};
+
+use crate::cli::{Cli, Command};
+use crate::logging;
+
+mod seed;
+mod serve;
+mod token;
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum CliError {
+    /// The caller's mistake: exit code 2.
+    Usage(String),
+    /// Something failed: exit code 1.
+    Failed(anyhow::Error),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Usage(_) => ExitCode::from(2),
+            CliError::Failed(_) => ExitCode::FAILURE,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage(message) => f.write_str(message),
+            CliError::Failed(err) => write!(f, "{err:#}"),
+        }
+    }
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(err: anyhow::Error) -> Self {
+        CliError::Failed(err)
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::Conflict(m) => {
+                CliError::Usage(m)
+            }
+            other => CliError::Failed(other.into()),
+        }
+    }
+}
+
+fn load_config() -> Result<Config, CliError> {
+    Config::from_env().map_err(|e| CliError::Usage(format!("configuration: {e}")))
+}
+
+/// Opens and migrates the configured database, for commands other than `serve`.
+async fn open(config: &Config) -> Result<Db, CliError> {
+    hub_api::startup::open_database(config)
+        .await
+        .map_err(|e| CliError::Failed(e.into()))
+}
+
+/// Runs the command the caller asked for.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    let config = load_config()?;
+    let default_log = match command {
+        Command::Serve => "info,sqlx=warn,sea_orm=warn",
+        _ => "warn",
+    };
+    logging::init(config.log_format, default_log);
+    match command {
+        Command::Serve => serve::run(config).await,
+        Command::Migrate => seed::migrate(config).await,
+        Command::Seed(args) => seed::run(config, args).await,
+        Command::Token(command) => token::run(config, command).await,
+        Command::GraphqlSchema => {
+            print!("{}", hub_api::graphql::sdl());
+            Ok(())
+        }
+    }
+}
