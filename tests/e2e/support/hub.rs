@@ -1,0 +1,153 @@
+//! The real app on a loopback port with a fresh database.
+
+use std::process::Output;
+
+use hub_api::config::{Config, SeedMode};
+use hub_api::startup::{prepare, serve};
+use hub_store::Db;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use super::TestDatabase;
+
+/// A running hub for one test. Dropping it stops the server and drops its database.
+#[derive(Debug)]
+pub struct TestHub {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// The admin token made on first start.
+    pub admin_token: String,
+    /// The hub's own pool, for tests that inspect or disturb storage.
+    pub db: Db,
+    pub http: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    // Declared last: the server stops (above) before its database is dropped.
+    pub database: TestDatabase,
+}
+
+impl TestHub {
+    /// A hub with reference data only.
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// A hub whose configuration `adjust` may change first.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let database = TestDatabase::create().await;
+        let mut config = Config {
+            database_url: database.url.clone(),
+            db_max_connections: 4,
+            bind: "127.0.0.1:0".parse().expect("address"),
+            seed: SeedMode::Reference,
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let prepared = prepare(config.clone()).await.expect("hub prepares");
+        let listener = TcpListener::bind(config.bind).await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let (tx, rx) = oneshot::channel();
+        let db = prepared.state.db().clone();
+        tokio::spawn(serve(prepared.state, listener, async {
+            let _ = rx.await;
+        }));
+        TestHub {
+            url,
+            admin_token: prepared
+                .first_admin_token
+                .expect("first start makes an admin token"),
+            db,
+
+            http: reqwest::Client::new(),
+            shutdown: Some(tx),
+            database,
+        }
+    }
+
+    /// POSTs a GraphQL request and returns the JSON body (whatever the HTTP status).
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .http
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
+    /// A GraphQL query that must succeed; returns `data`.
+    pub async fn query_ok(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let body = self.graphql(token, query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Runs the `romt-hub` binary against this hub's database.
+    pub async fn cli(&self, args: &[&str]) -> Output {
+        run_cli(args, &[("HUB_DATABASE_URL", &self.database.url)]).await
+    }
+
+    /// Creates a token through the CLI and returns it.
+    pub async fn token(&self, role: &str, extra: &[&str]) -> String {
+        let label = format!("{}-{}", role.to_lowercase(), unique());
+        let mut args = vec!["token", "create", "--role", role, "--label", &label];
+        args.extend_from_slice(extra);
+        let out = self.cli(&args).await;
+        assert!(
+            out.status.success(),
+            "token create failed: {}",
+            stderr(&out)
+        );
+        stdout(&out).trim().to_owned()
+    }
+}
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Runs the `romt-hub` binary with `env` (and without any inherited `HUB_*` setting).
+pub async fn run_cli(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_romt-hub"));
+    command.args(args);
+    for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("HUB_")) {
+        command.env_remove(key);
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().await.expect("run romt-hub")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A process-unique suffix.
+pub fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The error code of the first GraphQL error.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body:#}"))
+}
