@@ -77,6 +77,17 @@ pub fn check_token_scope(
     Ok(())
 }
 
+/// Whose `SENSITIVE` values a viewer may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SensitiveScope<'a> {
+    /// Every country's.
+    All,
+    /// Its own country team's only.
+    Country(&'a CountryCode),
+    /// None.
+    None,
+}
+
 /// Who is asking: anonymous, or the holder of a token with a role and, for a country team, its
 /// country.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -114,11 +125,20 @@ impl Viewer {
         match classification {
             Classification::Public => true,
             Classification::Internal => self.role.is_some(),
-            Classification::Sensitive => match self.role {
-                Some(Role::Admin | Role::Romt | Role::Rcp) => true,
-                Some(Role::Country) => self.country.as_ref() == Some(country),
-                Some(Role::Analyst) | None => false,
+            Classification::Sensitive => match self.sensitive_scope() {
+                SensitiveScope::All => true,
+                SensitiveScope::Country(own) => own == country,
+                SensitiveScope::None => false,
             },
+        }
+    }
+
+    /// Whose `SENSITIVE` values the caller may see.
+    pub fn sensitive_scope(&self) -> SensitiveScope<'_> {
+        match (self.role, &self.country) {
+            (Some(Role::Admin | Role::Romt | Role::Rcp), _) => SensitiveScope::All,
+            (Some(Role::Country), Some(country)) => SensitiveScope::Country(country),
+            _ => SensitiveScope::None,
         }
     }
 

@@ -12,6 +12,7 @@
 //! - [`catalogue`]: service lines, units, directions and aggregation rules of the KPI catalogue.
 //! - [`access`]: roles, classifications and who may see what.
 //! - [`money`]: exact decimals, exchange rates and the currency policy.
+//! - [`submission`]: document kinds, outcomes, value flags and the revision rules.
 
 #[macro_use]
 mod macros;
@@ -21,6 +22,7 @@ pub mod catalogue;
 pub mod codes;
 pub mod money;
 pub mod period;
+pub mod submission;
 
 mod error;
 

@@ -140,6 +140,15 @@ pub fn choose_rate(
     RateChoice::Missing
 }
 
+/// Priority ratio of a common service's CBA (DESIGN §5.2): annual benefit over one-time plus
+/// annual cost (money and labour together); none when the cost is 0.
+pub fn priority_ratio(benefit: Decimal, cost: Decimal) -> Option<Decimal> {
+    if cost.is_zero() {
+        return None;
+    }
+    benefit.checked_div(cost).map(|r| r.round_dp(4).normalize())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +179,13 @@ mod tests {
         assert_eq!(rate.to_usd(d("125000000")), Some(d("31250")));
         let rate: Rate = "3".parse().unwrap();
         assert_eq!(rate.to_usd(d("1")), Some(d("0.333333")));
+    }
+
+    #[test]
+    fn priority_ratio_is_benefit_over_cost_and_none_without_cost() {
+        // DESIGN §5.2 example: (21000 + 9600) / (0 + 3600 + 0 + 0) = 8.5
+        assert_eq!(priority_ratio(d("30600"), d("3600")), Some(d("8.5")));
+        assert_eq!(priority_ratio(d("100"), d("0")), None);
     }
 
     #[test]
