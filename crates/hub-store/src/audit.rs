@@ -13,7 +13,7 @@ pub enum Actor {
     /// The holder of a token.
     Principal(Principal),
     /// The hub itself (seeding, a scheduled pull), named by the job.
-    System(&'static str),
+    System(String),
 }
 
 /// One audit entry to append.

@@ -29,7 +29,8 @@ impl StoreError {
         )
     }
 
-    pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
+    /// Stored data that does not parse back.
+    pub fn corrupt(what: impl std::fmt::Display) -> Self {
         StoreError::Corrupt(what.to_string())
     }
 }

@@ -10,15 +10,22 @@
 //! - [`migration`]: versioned migrations.
 //! - [`reference`]: country teams, currencies, agencies, KPI catalogue, exchange rates.
 //! - [`seed`]: the region's reference data, embedded from `seed/reference/`.
+//! - [`submissions`]: storing revisions as current, reading submissions and values back.
+//! - [`mappings`], [`locks`], [`idempotency`], [`state`]: what ingestion consults and records.
 //! - [`tokens`]: access tokens (hash only).
 //! - [`audit`]: the append-only audit log.
 
 pub mod audit;
 pub mod db;
 pub mod entity;
+pub mod idempotency;
+pub mod locks;
+pub mod mappings;
 pub mod migration;
 pub mod reference;
 pub mod seed;
+pub mod state;
+pub mod submissions;
 pub mod tokens;
 
 mod error;

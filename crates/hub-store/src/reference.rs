@@ -1,6 +1,6 @@
 //! Reference data: country teams, currencies, agencies, the KPI catalogue and exchange rates.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use hub_domain::catalogue::KpiDefinition;
 use hub_domain::codes::{AgencyCode, CountryCode, CurrencyCode, KpiCode};
@@ -198,20 +198,6 @@ pub async fn exchange_rates(
             })
         })
         .collect()
-}
-
-/// The rates of one currency by month, for the currency policy's lookups.
-pub async fn rate_table(
-    db: &impl ConnectionTrait,
-    currency: &CurrencyCode,
-    from: Month,
-    to: Month,
-) -> Result<BTreeMap<Month, Rate>, StoreError> {
-    Ok(exchange_rates(db, currency, Some(from), Some(to))
-        .await?
-        .into_iter()
-        .map(|r| (r.month, r.rate))
-        .collect())
 }
 
 /// Inserts or replaces rates (one per currency and month). Unknown currencies are refused.

@@ -75,7 +75,7 @@ struct KpiRow {
 }
 
 /// One row of a `currency,month,rate` file, as `romt-hub rates import` reads it too.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct RateRow {
     pub currency: CurrencyCode,
     pub month: Month,
@@ -124,6 +124,43 @@ where
         }
     }
     Ok(inserted)
+}
+
+/// The embedded reference data, parsed: what offline validation checks against.
+#[derive(Debug, Clone)]
+pub struct EmbeddedReference {
+    pub countries: Vec<String>,
+    pub currencies: Vec<String>,
+    pub agencies: Vec<String>,
+    pub kpis: Vec<hub_domain::catalogue::KpiDefinition>,
+    pub rates: Vec<RateRow>,
+}
+
+/// Parses the embedded reference data (no database involved).
+pub fn embedded_reference() -> Result<EmbeddedReference, StoreError> {
+    let currencies: Vec<CurrencyRow> = parse_csv("currencies.csv", CURRENCIES)?;
+    let teams: Vec<CountryTeamRow> = parse_csv("country-teams.csv", COUNTRY_TEAMS)?;
+    let agencies: Vec<AgencyRow> = parse_csv("agencies.csv", AGENCIES)?;
+    let kpis: Vec<KpiRow> = parse_csv("kpis.csv", KPIS)?;
+    Ok(EmbeddedReference {
+        countries: teams.into_iter().map(|t| t.code.to_string()).collect(),
+        currencies: currencies.into_iter().map(|c| c.code.to_string()).collect(),
+        agencies: agencies.into_iter().map(|a| a.code.to_string()).collect(),
+        kpis: kpis
+            .into_iter()
+            .map(|k| hub_domain::catalogue::KpiDefinition {
+                code: k.code,
+                name: k.name,
+                unit: k.unit,
+                direction: k.direction,
+                spatial: k.spatial_aggregation,
+                temporal: k.temporal_aggregation,
+                service_line: k.service_line,
+                description: k.description,
+            })
+            .collect(),
+        rates: parse_csv("exchange-rates.csv", EXCHANGE_RATES)?,
+    })
 }
 
 /// Loads the embedded reference data, inserting only what is missing.
