@@ -1,5 +1,7 @@
 //! The command line.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
 use hub_domain::access::Role;
 use hub_domain::codes::{AgencyCode, CountryCode};
@@ -28,6 +30,48 @@ pub enum Command {
     Token(TokenCommand),
     /// Print the GraphQL schema (SDL), as checked in at graphql/schema.graphql.
     GraphqlSchema,
+    /// Validate documents offline against the shared schemas and the region's reference data:
+    /// one line `FILE: POINTER: MESSAGE` per problem; exit 1 on any.
+    Validate {
+        /// kpi-report, bos or country-feed JSON files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Submit a document to a hub and print its receipt.
+    Submit(SubmitArgs),
+    /// Manage exchange rates.
+    #[command(subcommand)]
+    Rates(RatesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// The kpi-report or bos JSON file.
+    pub file: PathBuf,
+    /// Base URL of the hub, e.g. https://hub.example.org.
+    #[arg(long, env = "HUB_URL")]
+    pub hub: String,
+    /// An access token (COUNTRY for the document's country, or ADMIN).
+    #[arg(long, env = "HUB_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// Run every check without storing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Reject the whole document if any value is rejected.
+    #[arg(long)]
+    pub strict: bool,
+    /// Idempotency key, so a retried submission is applied once.
+    #[arg(long)]
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RatesCommand {
+    /// Load rates from a CSV file with the columns currency,month,rate (units per 1 USD).
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

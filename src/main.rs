@@ -2,6 +2,9 @@
 //!
 //! This binary is thin: it parses the command line and hands over to a command module.
 
+#[macro_use]
+mod output;
+
 mod cli;
 mod commands;
 mod logging;

@@ -10,9 +10,12 @@ use hub_store::{Db, StoreError};
 use crate::cli::{Cli, Command};
 use crate::logging;
 
+mod rates;
 mod seed;
 mod serve;
+mod submit;
 mod token;
+mod validate;
 
 /// Why a command failed.
 #[derive(Debug)]
@@ -85,8 +88,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Seed(args) => seed::run(config, args).await,
         Command::Token(command) => token::run(config, command).await,
         Command::GraphqlSchema => {
-            print!("{}", hub_api::graphql::sdl());
+            out_raw!("{}", hub_api::graphql::sdl());
             Ok(())
+        }
+        Command::Validate { files } => validate::run(&files),
+        Command::Submit(args) => submit::run(args).await,
+        Command::Rates(crate::cli::RatesCommand::Import { file }) => {
+            rates::import(config, &file).await
         }
     }
 }

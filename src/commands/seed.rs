@@ -19,7 +19,10 @@ pub async fn run(config: Config, args: SeedArgs) -> Result<(), CliError> {
     } else {
         SeedMode::Reference
     };
-    hub_api::startup::seed(&db, mode).await?;
+    let ingestor = hub_ingest::Ingestor::new().map_err(|e| CliError::Failed(e.into()))?;
+    hub_api::startup::seed(&db, mode, &ingestor)
+        .await
+        .map_err(|e| CliError::Failed(e.into()))?;
     eprintln!(
         "seed data loaded ({})",
         if args.demo {

@@ -16,12 +16,10 @@ pub async fn run(config: Config) -> Result<(), CliError> {
         .await
         .with_context(|| format!("cannot listen on {bind} (HUB_BIND)"))?;
     let address = listener.local_addr().context("no local address")?;
-    println!("romt-hub listening on http://{address}");
+    out!("romt-hub listening on http://{address}");
     if let Some(token) = &prepared.first_admin_token {
-        println!(
-            "First start: an admin token was created. It is shown only this once; keep it safe:"
-        );
-        println!("  {token}");
+        out!("First start: an admin token was created. It is shown only this once; keep it safe:");
+        out!("  {token}");
     }
     serve(prepared.state, listener, shutdown_signal())
         .await

@@ -36,13 +36,19 @@ pub async fn run(config: Config, command: TokenCommand) -> Result<(), CliError> 
                     format!(" {scope}")
                 }
             );
-            println!("{secret}");
+            out!("{secret}");
         }
         TokenCommand::List => {
             let list = tokens::list(&db).await?;
-            println!(
+            out!(
                 "{:>4}  {:<24} {:<8} {:<8} {:<8} {:<20} {:<20} STATUS",
-                "ID", "LABEL", "ROLE", "COUNTRY", "AGENCY", "CREATED", "LAST USED"
+                "ID",
+                "LABEL",
+                "ROLE",
+                "COUNTRY",
+                "AGENCY",
+                "CREATED",
+                "LAST USED"
             );
             for t in list {
                 let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
@@ -51,7 +57,7 @@ pub async fn run(config: Config, command: TokenCommand) -> Result<(), CliError> 
                         |t| t.format("%Y-%m-%d %H:%M:%S").to_string(),
                     )
                 };
-                println!(
+                out!(
                     "{:>4}  {:<24} {:<8} {:<8} {:<8} {:<20} {:<20} {}",
                     t.id,
                     t.label,

@@ -10,17 +10,6 @@ use serde_json::json;
 
 use crate::request;
 
-/// A problem at a JSON pointer of a document, as receipts and errors list them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, async_graphql::SimpleObject)]
-pub struct Problem {
-    /// JSON pointer into the document ("" is the whole document).
-    pub pointer: String,
-    /// Stable code of the problem.
-    pub code: String,
-    /// What is wrong and, where possible, how to fix it.
-    pub message: String,
-}
-
 /// Everything an API call can fail with.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
@@ -42,6 +31,9 @@ pub enum ApiError {
     /// 409 `CONFLICT`: the change clashes with the stored state (e.g. a stale expected version).
     #[error("{0}")]
     Conflict(String),
+    /// 422 `IDEMPOTENCY_KEY_REUSED`: the key was used before with a different body.
+    #[error("{0}")]
+    IdempotencyKeyReused(String),
     /// 429 `RATE_LIMITED`: too many requests; retry after the given seconds.
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
@@ -82,6 +74,7 @@ impl ApiError {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Validation { .. } => "VALIDATION_FAILED",
             ApiError::Conflict(_) => "CONFLICT",
+            ApiError::IdempotencyKeyReused(_) => "IDEMPOTENCY_KEY_REUSED",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             ApiError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
@@ -100,6 +93,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::IdempotencyKeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -159,6 +153,19 @@ impl From<StoreError> for ApiError {
                 ApiError::Unavailable
             }
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<hub_ingest::IngestError> for ApiError {
+    fn from(err: hub_ingest::IngestError) -> Self {
+        use hub_ingest::IngestError;
+        match err {
+            IngestError::Forbidden(m) => ApiError::Forbidden(m),
+            IngestError::BadKey => ApiError::invalid("idempotencyKey", err),
+            IngestError::KeyReused => ApiError::IdempotencyKeyReused(err.to_string()),
+            IngestError::InFlight => ApiError::Conflict(err.to_string()),
+            IngestError::Store(e) => e.into(),
         }
     }
 }

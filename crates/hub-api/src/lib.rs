@@ -10,6 +10,7 @@
 //! - [`request`]: request ids, spans and access logs.
 //! - [`error`]: the one API error type with HTTP status and GraphQL code per variant.
 //! - [`graphql`]: the GraphQL schema, one module per area.
+//! - [`rest`]: `POST /api/v1/submissions`.
 //! - [`health`], [`metrics`]: operator endpoints.
 
 pub mod auth;
@@ -20,6 +21,7 @@ pub mod health;
 pub mod metrics;
 pub mod page;
 pub mod request;
+pub mod rest;
 pub mod router;
 pub mod startup;
 pub mod state;

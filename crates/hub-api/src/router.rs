@@ -2,10 +2,10 @@
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::state::AppState;
-use crate::{auth, graphql, health, page, request};
+use crate::{auth, graphql, health, page, request, rest};
 
 /// The hub's router: API routes behind authentication, operator routes open.
 pub fn router(state: AppState) -> Router {
@@ -16,6 +16,7 @@ pub fn router(state: AppState) -> Router {
                 .post(graphql::handler)
                 .fallback(graphql::method_not_allowed),
         )
+        .route("/api/v1/submissions", post(rest::submit))
         .layer(from_fn_with_state(state.clone(), auth::authenticate));
 
     Router::new()

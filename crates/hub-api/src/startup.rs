@@ -4,6 +4,7 @@
 use std::future::Future;
 
 use hub_domain::access::Role;
+use hub_ingest::{IngestError, Ingestor};
 use hub_store::db::redact_url;
 use hub_store::{Db, StoreError, reference, tokens};
 use tokio::net::TcpListener;
@@ -26,6 +27,10 @@ pub enum StartupError {
     Seed(StoreError),
     #[error("cannot create the first admin token: {0}")]
     Token(StoreError),
+    #[error("cannot load the demo data set: {0}")]
+    Demo(IngestError),
+    #[error(transparent)]
+    Schemas(#[from] hub_ingest::schemas::SchemaError),
 }
 
 /// A hub ready to serve.
@@ -50,26 +55,36 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
     Ok(db)
 }
 
-/// Loads seed data per `mode`; reference data is loaded idempotently.
-pub async fn seed(db: &Db, mode: SeedMode) -> Result<(), StoreError> {
+/// Loads seed data per `mode`: reference data (idempotently), and for `demo` the demo data set
+/// through the ingestion pipeline.
+pub async fn seed(db: &Db, mode: SeedMode, ingestor: &Ingestor) -> Result<(), StartupError> {
     if mode == SeedMode::None {
         return Ok(());
     }
-    let report = hub_store::seed::seed_reference(db).await?;
+    let report = hub_store::seed::seed_reference(db)
+        .await
+        .map_err(StartupError::Seed)?;
     tracing::info!(?report, "reference data loaded");
+    if mode == SeedMode::Demo {
+        let report = hub_ingest::demo::load(db, ingestor)
+            .await
+            .map_err(StartupError::Demo)?;
+        tracing::info!(?report, "demo data set loaded");
+    }
     Ok(())
 }
 
 /// Connects, migrates, seeds an empty database per `HUB_SEED` and makes the first admin token.
 pub async fn prepare(config: Config) -> Result<Prepared, StartupError> {
     let db = open_database(&config).await?;
+    let ingestor = Ingestor::new()?;
     let empty = reference::countries(&db, false)
         .await
         .map_err(StartupError::Seed)?
         .is_empty();
     if empty {
         tracing::info!(mode = ?config.seed, "empty database: seeding");
-        seed(&db, config.seed).await.map_err(StartupError::Seed)?;
+        seed(&db, config.seed, &ingestor).await?;
     }
     let first_admin_token = if tokens::any(&db).await.map_err(StartupError::Token)? {
         None
@@ -88,7 +103,7 @@ pub async fn prepare(config: Config) -> Result<Prepared, StartupError> {
         Some(secret)
     };
     Ok(Prepared {
-        state: AppState::new(db, config),
+        state: AppState::new(db, config, ingestor),
         first_admin_token,
     })
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use hub_ingest::Ingestor;
 use hub_store::Db;
 
 use crate::config::Config;
@@ -18,6 +19,7 @@ pub struct App {
     pub config: Config,
     pub metrics: Metrics,
     pub schema: HubSchema,
+    pub ingestor: Ingestor,
 }
 
 impl std::fmt::Debug for App {
@@ -30,13 +32,19 @@ impl std::fmt::Debug for App {
 
 impl AppState {
     /// Assembles the state from an open, migrated database.
-    pub fn new(db: Db, config: Config) -> Self {
+    pub fn new(db: Db, config: Config, ingestor: Ingestor) -> Self {
         AppState(Arc::new(App {
             db,
             config,
             metrics: Metrics::default(),
             schema: crate::graphql::build_schema(),
+            ingestor,
         }))
+    }
+
+    /// The ingestion pipeline.
+    pub fn ingestor(&self) -> &Ingestor {
+        &self.0.ingestor
     }
 
     /// The database pool.

@@ -3,10 +3,10 @@
 //! Resolvers stay thin: they check the caller and call the same store and service functions the
 //! REST handlers and the CLI use. Every error carries `extensions.code` (see [`ApiError`]).
 //!
-//! Layout: one module per area ([`reference`], [`access`]); [`limits`] guards depth,
-//! complexity and aliases.
+//! Layout: one module per area ([`reference`], [`access`], [`submission`], [`admin`]);
+//! [`limits`] guards depth, complexity and aliases.
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{Method, header};
@@ -18,24 +18,39 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 pub mod access;
+pub mod admin;
 pub mod limits;
 pub mod reference;
+pub mod submission;
 
 /// Root of all queries.
 #[derive(MergedObject, Default, Debug)]
-pub struct QueryRoot(reference::ReferenceQuery, access::AccessQuery);
+pub struct QueryRoot(
+    reference::ReferenceQuery,
+    access::AccessQuery,
+    submission::SubmissionQuery,
+    admin::AdminQuery,
+);
+
+/// Root of all mutations.
+#[derive(MergedObject, Default, Debug)]
+pub struct MutationRoot(submission::SubmissionMutation, admin::AdminMutation);
 
 /// The hub's GraphQL schema.
-pub type HubSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type HubSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema with its limits.
 pub fn build_schema() -> HubSchema {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .limit_depth(limits::MAX_DEPTH)
-        .limit_complexity(limits::MAX_COMPLEXITY)
-        .limit_recursive_depth(limits::MAX_RECURSIVE_DEPTH)
-        .extension(limits::Limits)
-        .finish()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(limits::MAX_DEPTH)
+    .limit_complexity(limits::MAX_COMPLEXITY)
+    .limit_recursive_depth(limits::MAX_RECURSIVE_DEPTH)
+    .extension(limits::Limits)
+    .finish()
 }
 
 /// The schema in SDL, as checked in at `graphql/schema.graphql`.

@@ -1,0 +1,85 @@
+//! REST endpoints: `POST /api/v1/submissions`.
+
+use axum::Extension;
+use axum::Json;
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hub_domain::access::Role;
+use hub_ingest::{Options, Origin};
+use std::collections::HashMap;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::graphql::read_json_body;
+use crate::state::AppState;
+
+/// Header naming an idempotency key.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+fn flag(params: &HashMap<String, String>, name: &str) -> Result<bool, ApiError> {
+    match params.get(name).map(|v| v.to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(v) if v == "true" || v == "1" => Ok(true),
+        Some(v) if v == "false" || v == "0" => Ok(false),
+        Some(v) => Err(ApiError::invalid(
+            name,
+            format!("{v:?} is not true or false"),
+        )),
+    }
+}
+
+/// `POST /api/v1/submissions`: a `kpi-report` or `bos` document as the body. 201 stored, 200
+/// duplicate, replay or dry run, 422 rejected (with the receipt), 409 revision clash, 401/403,
+/// 413, 415, 429.
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let principal = caller.require(&[Role::Admin, Role::Country], "submitting documents")?;
+    let options = Options {
+        dry_run: flag(&params, "dryRun")?,
+        strict: flag(&params, "strict")?,
+    };
+    let key = match headers.get(IDEMPOTENCY_KEY) {
+        Some(value) => Some(
+            value
+                .to_str()
+                .map_err(|_| ApiError::invalid("Idempotency-Key", "must be visible ASCII text"))?,
+        ),
+        None => None,
+    };
+    let body = read_json_body(request, state.config().max_body_bytes).await?;
+    let request_id = crate::request::current_id();
+    let origin = Origin::Push(principal.clone());
+    let outcome = state
+        .ingestor()
+        .submit(
+            state.db(),
+            hub_ingest::Request {
+                body: &body,
+                expected: None,
+                origin: &origin,
+                options,
+                idempotency_key: key,
+                received_at: None,
+                request_id: Some(&request_id),
+            },
+        )
+        .await?;
+    state
+        .metrics()
+        .count("hub_submissions_total", outcome.receipt.status.as_str());
+    let status = StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::OK);
+    let replayed = outcome.receipt.replayed;
+    let mut response = (status, Json(outcome.receipt)).into_response();
+    if replayed {
+        response
+            .headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}

@@ -1,0 +1,99 @@
+//! `romt-hub submit FILE --hub URL --token T`: push a document and print the receipt readably.
+
+use anyhow::Context;
+use hub_domain::submission::SubmissionStatus;
+use hub_ingest::Receipt;
+
+use super::CliError;
+use crate::cli::SubmitArgs;
+
+pub async fn run(args: SubmitArgs) -> Result<(), CliError> {
+    let body = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let url = format!("{}/api/v1/submissions", args.hub.trim_end_matches('/'));
+    let client = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .context("HTTP client")?;
+    let mut request = client
+        .post(&url)
+        .bearer_auth(&args.token)
+        .header("content-type", "application/json")
+        .query(&[
+            ("dryRun", args.dry_run.to_string()),
+            ("strict", args.strict.to_string()),
+        ])
+        .body(body);
+    if let Some(key) = &args.idempotency_key {
+        request = request.header("idempotency-key", key);
+    }
+    let response = request
+        .send()
+        .await
+        .with_context(|| format!("cannot reach {url}"))?;
+    let status = response.status();
+    let text = response.text().await.context("reading the response")?;
+    let receipt: Receipt = match serde_json::from_str(&text) {
+        Ok(receipt) => receipt,
+        Err(_) => {
+            let message = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| v["error"]["message"].as_str().map(str::to_owned))
+                .unwrap_or(text);
+            return Err(CliError::Failed(anyhow::anyhow!("{status}: {message}")));
+        }
+    };
+    out_raw!("{}", render(&args.file.display().to_string(), &receipt));
+    match receipt.status {
+        SubmissionStatus::Rejected => Err(CliError::Failed(anyhow::anyhow!(
+            "{}: rejected ({status})",
+            args.file.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn render(file: &str, r: &Receipt) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let what = [
+        r.document_type.clone(),
+        r.country.clone(),
+        r.period.clone().or_else(|| r.cycle.clone()),
+        r.revision.map(|n| format!("revision {n}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let _ = write!(out, "{file}: {what}: {}", r.status);
+    if let Some(id) = r.id {
+        let _ = write!(out, " (submission {id})");
+    }
+    if r.dry_run {
+        out.push_str(" [dry run: nothing stored]");
+    }
+    if r.replayed {
+        out.push_str(" [replayed]");
+    }
+    out.push('\n');
+    if r.status != SubmissionStatus::Rejected {
+        let _ = writeln!(out, "  {} value(s) accepted", r.accepted_values);
+    }
+    for (label, problems) in [
+        ("error", &r.errors),
+        ("rejected", &r.rejected_values),
+        ("warning", &r.warnings),
+    ] {
+        for p in problems {
+            let pointer = if p.pointer.is_empty() {
+                "(document)"
+            } else {
+                &p.pointer
+            };
+            let _ = writeln!(out, "  {label} {pointer}: {} [{}]", p.message, p.code);
+        }
+    }
+    out
+}

@@ -1,0 +1,64 @@
+//! `romt-hub validate FILE...`: offline validation with the hub's own checks.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use hub_ingest::pipeline::validate_offline;
+use hub_ingest::schemas::Schemas;
+
+use super::CliError;
+
+fn shown(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "(document)"
+    } else {
+        pointer
+    }
+}
+
+pub fn run(files: &[PathBuf]) -> Result<(), CliError> {
+    let schemas = Schemas::compile().map_err(|e| CliError::Failed(e.into()))?;
+    let reference = hub_store::seed::embedded_reference().context("embedded reference data")?;
+    let today = chrono::Utc::now().date_naive();
+    let mut failed = 0;
+    for file in files {
+        let name = file.display();
+        let body = match std::fs::read(file) {
+            Ok(body) => body,
+            Err(e) => {
+                out!("{name}: (file): cannot read: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let (errors, warnings) = validate_offline(&schemas, &reference, &body, today);
+        for problem in &errors {
+            out!(
+                "{name}: {}: {} [{}]",
+                shown(&problem.pointer),
+                problem.message,
+                problem.code
+            );
+        }
+        for problem in &warnings {
+            out!(
+                "{name}: {}: warning: {} [{}]",
+                shown(&problem.pointer),
+                problem.message,
+                problem.code
+            );
+        }
+        if errors.is_empty() {
+            out!("{name}: valid");
+        } else {
+            failed += 1;
+        }
+    }
+    if failed > 0 {
+        return Err(CliError::Failed(anyhow::anyhow!(
+            "{failed} of {} file(s) invalid",
+            files.len()
+        )));
+    }
+    Ok(())
+}
