@@ -14,3 +14,4 @@
 mod support;
 
 mod foundation;
+mod ingest;

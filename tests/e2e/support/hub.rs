@@ -34,6 +34,7 @@ impl TestHub {
 
     /// A hub whose configuration `adjust` may change first.
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        init_logs();
         let database = TestDatabase::create().await;
         let mut config = Config {
             database_url: database.url.clone(),
@@ -117,6 +118,16 @@ impl Drop for TestHub {
     }
 }
 
+/// Sends the hub's logs to the test output (shown for failing tests), at `RUST_LOG` or `warn`.
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}
+
 /// Runs the `romt-hub` binary with `env` (and without any inherited `HUB_*` setting).
 pub async fn run_cli(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_romt-hub"));
@@ -150,4 +161,72 @@ pub fn error_code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("no error code in {body:#}"))
+}
+
+impl TestHub {
+    /// `POST /api/v1/submissions` with a JSON body; returns the status and the JSON body.
+    pub async fn submit(
+        &self,
+        token: Option<&str>,
+        body: impl Into<reqwest::Body>,
+        query: &str,
+    ) -> (u16, Value) {
+        self.submit_with(token, body, query, &[]).await
+    }
+
+    /// Like [`TestHub::submit`], with extra headers.
+    pub async fn submit_with(
+        &self,
+        token: Option<&str>,
+        body: impl Into<reqwest::Body>,
+        query: &str,
+        headers: &[(&str, &str)],
+    ) -> (u16, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}/api/v1/submissions{query}", self.url))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, body)
+    }
+
+    /// Submits a JSON document as admin and expects it stored; returns the receipt.
+    pub async fn submit_ok(&self, document: &Value) -> Value {
+        let (status, receipt) = self
+            .submit(Some(&self.admin_token), document.to_string(), "")
+            .await;
+        assert_eq!(status, 201, "{receipt:#}");
+        receipt
+    }
+
+    /// Runs a SQL statement on the hub's database.
+    pub async fn sql(&self, sql: &str) {
+        use hub_store::sea_orm::ConnectionTrait;
+        self.db
+            .execute_unprepared(sql)
+            .await
+            .expect("SQL statement");
+    }
+
+    /// A single integer from a SQL query (`SELECT COUNT(*) AS n ...`).
+    pub async fn count(&self, sql: &str) -> i64 {
+        use hub_store::sea_orm::{ConnectionTrait, Statement};
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("column n")
+    }
 }

@@ -1,6 +1,7 @@
 //! Test harness: fresh databases, the app on port 0, GraphQL and CLI helpers.
 
 pub mod database;
+pub mod docs;
 pub mod hub;
 
 pub use database::TestDatabase;
