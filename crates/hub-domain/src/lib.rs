@@ -11,6 +11,7 @@
 //! - [`period`]: reporting periods (`YYYY-Qn`, `YYYY`) and months (`YYYY-MM`).
 //! - [`catalogue`]: service lines, units, directions and aggregation rules of the KPI catalogue.
 //! - [`access`]: roles, classifications and who may see what.
+//! - [`analytics`]: aggregation, progress and timeliness rules (DESIGN §8).
 //! - [`money`]: exact decimals, exchange rates and the currency policy.
 //! - [`submission`]: document kinds, outcomes, value flags and the revision rules.
 
@@ -18,6 +19,7 @@
 mod macros;
 
 pub mod access;
+pub mod analytics;
 pub mod catalogue;
 pub mod codes;
 pub mod money;

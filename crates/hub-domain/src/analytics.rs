@@ -1,0 +1,500 @@
+//! Aggregation semantics (DESIGN §8), as plain functions over exact decimals.
+//!
+//! Values combine within a country and period by the KPI's "across countries" rule; a country's
+//! year combines its quarters by the "across quarters" rule; the regional figure then combines
+//! countries by the "across countries" rule again. A combined value carries the weights it was
+//! made of, so a weighted mean of countries weighs each by its own total weight.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::catalogue::{Direction, SpatialAggregation, TemporalAggregation};
+use crate::period::Period;
+
+/// Decimal places kept on computed figures (means divide).
+pub const FIGURE_SCALE: u32 = 6;
+
+fn round(value: Decimal) -> Decimal {
+    value
+        .round_dp_with_strategy(FIGURE_SCALE, RoundingStrategy::MidpointNearestEven)
+        .normalize()
+}
+
+/// One value with its optional weight (the `denominator` of weighted means).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Weighted {
+    pub value: Decimal,
+    pub weight: Option<Decimal>,
+}
+
+impl Weighted {
+    /// A value without weight.
+    pub fn plain(value: Decimal) -> Self {
+        Self {
+            value,
+            weight: None,
+        }
+    }
+
+    /// A value with a weight.
+    pub fn new(value: Decimal, weight: Option<Decimal>) -> Self {
+        Self { value, weight }
+    }
+}
+
+/// The result of combining values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Combined {
+    /// `None` when nothing could be combined (no data, or no weights for a weighted mean).
+    pub value: Option<Decimal>,
+    /// The sum of the weights the value was made of, if any had one.
+    pub weight: Option<Decimal>,
+    /// Values left out of a weighted mean for want of a weight (`MISSING_WEIGHT`).
+    pub missing_weight: usize,
+}
+
+impl Combined {
+    /// The combined value as an input of the next step.
+    pub fn as_weighted(&self) -> Option<Weighted> {
+        self.value.map(|value| Weighted::new(value, self.weight))
+    }
+}
+
+fn sum_weights<'a>(items: impl Iterator<Item = &'a Weighted>) -> Option<Decimal> {
+    items.filter_map(|w| w.weight).reduce(|a, b| a + b)
+}
+
+fn mean(values: &[Decimal]) -> Option<Decimal> {
+    if values.is_empty() {
+        return None;
+    }
+    let total: Decimal = values.iter().sum();
+    total.checked_div(Decimal::from(values.len())).map(round)
+}
+
+fn median(values: &[Decimal]) -> Option<Decimal> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    let middle = sorted.len() / 2;
+    if sorted.len() % 2 == 1 {
+        Some(sorted[middle])
+    } else {
+        Some(round((sorted[middle - 1] + sorted[middle]) / Decimal::TWO))
+    }
+}
+
+/// Combines values by a spatial rule: within one country and period, or across countries.
+pub fn combine(rule: SpatialAggregation, items: &[Weighted]) -> Combined {
+    let values: Vec<Decimal> = items.iter().map(|w| w.value).collect();
+    match rule {
+        SpatialAggregation::Sum => Combined {
+            value: (!items.is_empty()).then(|| values.iter().sum()),
+            weight: sum_weights(items.iter()),
+            missing_weight: 0,
+        },
+        SpatialAggregation::Mean => Combined {
+            value: mean(&values),
+            weight: sum_weights(items.iter()),
+            missing_weight: 0,
+        },
+        SpatialAggregation::Median => Combined {
+            value: median(&values),
+            weight: sum_weights(items.iter()),
+            missing_weight: 0,
+        },
+        SpatialAggregation::WeightedMean => {
+            let weighted: Vec<(Decimal, Decimal)> = items
+                .iter()
+                .filter_map(|w| w.weight.map(|weight| (w.value, weight)))
+                .collect();
+            let missing_weight = items.len() - weighted.len();
+            let total_weight: Decimal = weighted.iter().map(|(_, w)| *w).sum();
+            let value = if weighted.is_empty() || total_weight.is_zero() {
+                None
+            } else {
+                let product: Decimal = weighted.iter().map(|(v, w)| v * w).sum();
+                product.checked_div(total_weight).map(round)
+            };
+            Combined {
+                value,
+                weight: (!weighted.is_empty()).then_some(total_weight),
+                missing_weight,
+            }
+        }
+    }
+}
+
+/// One quarter's combined value of a country, for the temporal step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuarterValue {
+    pub quarter: u8,
+    pub combined: Combined,
+}
+
+/// Combines the quarters of one year by a temporal rule. Quarters without a value are ignored;
+/// `LAST` takes the latest quarter present.
+pub fn temporal(rule: TemporalAggregation, quarters: &[QuarterValue]) -> Combined {
+    let present: Vec<(u8, Decimal, Option<Decimal>)> = quarters
+        .iter()
+        .filter_map(|q| q.combined.value.map(|v| (q.quarter, v, q.combined.weight)))
+        .collect();
+    let missing_weight = quarters.iter().map(|q| q.combined.missing_weight).sum();
+    if present.is_empty() {
+        return Combined {
+            value: None,
+            weight: None,
+            missing_weight,
+        };
+    }
+    let weights: Vec<Decimal> = present.iter().filter_map(|(_, _, w)| *w).collect();
+    let (value, weight) = match rule {
+        TemporalAggregation::Sum => (
+            present.iter().map(|(_, v, _)| *v).sum(),
+            weights.iter().copied().reduce(|a, b| a + b),
+        ),
+        TemporalAggregation::Mean => {
+            let values: Vec<Decimal> = present.iter().map(|(_, v, _)| *v).collect();
+            (mean(&values).unwrap_or_default(), mean(&weights))
+        }
+        TemporalAggregation::Last => {
+            let (_, value, weight) = present
+                .iter()
+                .max_by_key(|(quarter, _, _)| *quarter)
+                .copied()
+                .unwrap_or((0, Decimal::ZERO, None));
+            (value, weight)
+        }
+    };
+    Combined {
+        value: Some(value),
+        weight,
+        missing_weight,
+    }
+}
+
+vocabulary!(
+    /// How far a value got from its baseline towards its target.
+    Rating, "rating" {
+        /// At or beyond the target.
+        Met => "MET",
+        /// Part of the way.
+        Progress => "PROGRESS",
+        /// At or behind the baseline.
+        NoProgress => "NO_PROGRESS",
+        /// No value to rate.
+        NoData => "NO_DATA",
+    }
+);
+
+/// Progress `(a − b) / (t − b)` and its rating. When the target equals the baseline, the value
+/// is `MET` if it is at least as good as the target in the KPI's direction (progress is then
+/// undefined).
+pub fn progress(
+    actual: Option<Decimal>,
+    baseline: Decimal,
+    target: Decimal,
+    direction: Direction,
+) -> (Option<Decimal>, Rating) {
+    let Some(actual) = actual else {
+        return (None, Rating::NoData);
+    };
+    if target == baseline {
+        let met = match direction {
+            Direction::Higher => actual >= target,
+            Direction::Lower => actual <= target,
+        };
+        return (None, if met { Rating::Met } else { Rating::NoProgress });
+    }
+    let Some(p) = (actual - baseline)
+        .checked_div(target - baseline)
+        .map(round)
+    else {
+        return (None, Rating::NoData);
+    };
+    let rating = if p >= Decimal::ONE {
+        Rating::Met
+    } else if p > Decimal::ZERO {
+        Rating::Progress
+    } else {
+        Rating::NoProgress
+    };
+    (Some(p), rating)
+}
+
+vocabulary!(
+    /// Whether a country reported for a period, and in time.
+    Timeliness, "timeliness" {
+        OnTime => "ON_TIME",
+        Late => "LATE",
+        Missing => "MISSING",
+    }
+);
+
+/// Days after a period's end within which a report is on time.
+pub const ON_TIME_DAYS: i64 = 30;
+
+/// On time when first received within 30 days after the period ends.
+pub fn timeliness(period: Period, first_received: Option<chrono::NaiveDate>) -> Timeliness {
+    match first_received {
+        None => Timeliness::Missing,
+        Some(date) if (date - period.end_date()).num_days() <= ON_TIME_DAYS => Timeliness::OnTime,
+        Some(_) => Timeliness::Late,
+    }
+}
+
+/// `part / whole`, or `None` when the whole is 0.
+pub fn ratio(part: Decimal, whole: Decimal) -> Option<Decimal> {
+    if whole.is_zero() {
+        None
+    } else {
+        part.checked_div(whole).map(round)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn w(value: &str, weight: Option<&str>) -> Weighted {
+        Weighted::new(d(value), weight.map(d))
+    }
+
+    #[test]
+    fn sum_mean_and_median_combine_plain_values() {
+        let items = [w("1", None), w("2", None), w("6", None)];
+        assert_eq!(combine(SpatialAggregation::Sum, &items).value, Some(d("9")));
+        assert_eq!(
+            combine(SpatialAggregation::Mean, &items).value,
+            Some(d("3"))
+        );
+        assert_eq!(
+            combine(SpatialAggregation::Median, &items).value,
+            Some(d("2"))
+        );
+    }
+
+    #[test]
+    fn an_even_count_median_averages_the_middle_pair() {
+        let items = [w("10", None), w("40", None), w("20", None), w("30", None)];
+        assert_eq!(
+            combine(SpatialAggregation::Median, &items).value,
+            Some(d("25"))
+        );
+    }
+
+    #[test]
+    fn weighted_mean_leaves_out_values_without_weight_and_counts_them() {
+        // (60·100 + 80·300) / (100 + 300) = 30000 / 400 = 75; the third has no weight.
+        let items = [w("60", Some("100")), w("80", Some("300")), w("10", None)];
+        let combined = combine(SpatialAggregation::WeightedMean, &items);
+        assert_eq!(combined.value, Some(d("75")));
+        assert_eq!(combined.weight, Some(d("400")));
+        assert_eq!(combined.missing_weight, 1);
+    }
+
+    #[test]
+    fn weighted_mean_without_any_weight_has_no_value() {
+        let combined = combine(SpatialAggregation::WeightedMean, &[w("5", None)]);
+        assert_eq!(combined.value, None);
+        assert_eq!(combined.missing_weight, 1);
+    }
+
+    #[test]
+    fn nothing_to_combine_is_no_data_never_zero() {
+        for rule in SpatialAggregation::ALL {
+            assert_eq!(combine(*rule, &[]).value, None, "{rule}");
+        }
+        assert_eq!(temporal(TemporalAggregation::Sum, &[]).value, None);
+    }
+
+    fn q(quarter: u8, value: &str, weight: Option<&str>) -> QuarterValue {
+        QuarterValue {
+            quarter,
+            combined: Combined {
+                value: Some(d(value)),
+                weight: weight.map(d),
+                missing_weight: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn last_takes_the_latest_quarter_present_with_its_weight() {
+        // Q4 is missing, so Q3 is the last.
+        let quarters = [
+            q(1, "10", Some("5")),
+            q(3, "30", Some("7")),
+            q(2, "20", None),
+        ];
+        let combined = temporal(TemporalAggregation::Last, &quarters);
+        assert_eq!(combined.value, Some(d("30")));
+        assert_eq!(combined.weight, Some(d("7")));
+    }
+
+    #[test]
+    fn temporal_mean_carries_the_mean_of_the_quarters_weights() {
+        let quarters = [q(1, "10", Some("100")), q(2, "20", Some("300"))];
+        let combined = temporal(TemporalAggregation::Mean, &quarters);
+        assert_eq!(combined.value, Some(d("15")));
+        assert_eq!(combined.weight, Some(d("200")));
+    }
+
+    #[test]
+    fn temporal_sum_adds_the_quarters() {
+        let quarters = [q(1, "10", None), q(2, "20", None), q(4, "5", None)];
+        assert_eq!(
+            temporal(TemporalAggregation::Sum, &quarters).value,
+            Some(d("35"))
+        );
+    }
+
+    #[test]
+    fn progress_rates_against_baseline_and_target() {
+        // Lead time: baseline 20, target 10 (lower is better), actual 12: (12−20)/(10−20) = 0.8.
+        assert_eq!(
+            progress(Some(d("12")), d("20"), d("10"), Direction::Lower),
+            (Some(d("0.8")), Rating::Progress)
+        );
+        assert_eq!(
+            progress(Some(d("10")), d("20"), d("10"), Direction::Lower).1,
+            Rating::Met
+        );
+        assert_eq!(
+            progress(Some(d("25")), d("20"), d("10"), Direction::Lower).1,
+            Rating::NoProgress
+        );
+        assert_eq!(
+            progress(Some(d("20")), d("20"), d("10"), Direction::Lower).1,
+            Rating::NoProgress
+        );
+        assert_eq!(
+            progress(None, d("20"), d("10"), Direction::Lower),
+            (None, Rating::NoData)
+        );
+    }
+
+    #[test]
+    fn target_equal_to_baseline_is_met_when_at_least_as_good() {
+        assert_eq!(
+            progress(Some(d("95")), d("95"), d("95"), Direction::Higher).1,
+            Rating::Met
+        );
+        assert_eq!(
+            progress(Some(d("96")), d("95"), d("95"), Direction::Higher).1,
+            Rating::Met
+        );
+        assert_eq!(
+            progress(Some(d("94")), d("95"), d("95"), Direction::Higher).1,
+            Rating::NoProgress
+        );
+        assert_eq!(
+            progress(Some(d("9")), d("10"), d("10"), Direction::Lower).1,
+            Rating::Met
+        );
+        assert_eq!(
+            progress(Some(d("11")), d("10"), d("10"), Direction::Lower).1,
+            Rating::NoProgress
+        );
+    }
+
+    #[test]
+    fn reports_are_on_time_within_30_days_of_the_period_end() {
+        let q2: Period = "2026-Q2".parse().unwrap();
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        assert_eq!(timeliness(q2, Some(day(7, 30))), Timeliness::OnTime);
+        assert_eq!(timeliness(q2, Some(day(7, 31))), Timeliness::Late);
+        assert_eq!(timeliness(q2, None), Timeliness::Missing);
+    }
+
+    // Naive references: the definitions written the most obvious way, in f64-free integer math.
+
+    fn naive_sum(values: &[i64]) -> i64 {
+        let mut total = 0;
+        for v in values {
+            total += v;
+        }
+        total
+    }
+
+    fn naive_median_times_two(values: &[i64]) -> i64 {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable();
+        let n = sorted.len();
+        if n % 2 == 1 {
+            sorted[n / 2] * 2
+        } else {
+            sorted[n / 2 - 1] + sorted[n / 2]
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn sum_matches_the_naive_sum(values in prop::collection::vec(-1_000_000i64..1_000_000, 1..50)) {
+            let items: Vec<Weighted> = values.iter().map(|v| Weighted::plain(Decimal::from(*v))).collect();
+            prop_assert_eq!(combine(SpatialAggregation::Sum, &items).value, Some(Decimal::from(naive_sum(&values))));
+        }
+
+        #[test]
+        fn median_matches_the_naive_median(values in prop::collection::vec(-1_000_000i64..1_000_000, 1..50)) {
+            let items: Vec<Weighted> = values.iter().map(|v| Weighted::plain(Decimal::from(*v))).collect();
+            let twice = combine(SpatialAggregation::Median, &items).value.unwrap() * Decimal::TWO;
+            prop_assert_eq!(twice, Decimal::from(naive_median_times_two(&values)));
+        }
+
+        #[test]
+        fn mean_times_count_is_the_sum(values in prop::collection::vec(0i64..1_000_000, 1..50)) {
+            let items: Vec<Weighted> = values.iter().map(|v| Weighted::plain(Decimal::from(*v))).collect();
+            let mean = combine(SpatialAggregation::Mean, &items).value.unwrap();
+            let back = mean * Decimal::from(values.len());
+            let exact = Decimal::from(naive_sum(&values));
+            prop_assert!((back - exact).abs() <= Decimal::from(values.len()) / Decimal::from(1_000_000), "{back} vs {exact}");
+        }
+
+        #[test]
+        fn weighted_mean_matches_the_naive_formula(
+            pairs in prop::collection::vec((0i64..10_000, prop::option::of(1i64..1_000)), 1..40)
+        ) {
+            let items: Vec<Weighted> = pairs
+                .iter()
+                .map(|(v, w)| Weighted::new(Decimal::from(*v), w.map(Decimal::from)))
+                .collect();
+            let combined = combine(SpatialAggregation::WeightedMean, &items);
+            let mut num = 0i64;
+            let mut den = 0i64;
+            let mut missing = 0;
+            for (v, w) in &pairs {
+                match w { Some(w) => { num += v * w; den += w; } None => missing += 1 }
+            }
+            prop_assert_eq!(combined.missing_weight, missing);
+            if den == 0 {
+                prop_assert_eq!(combined.value, None);
+            } else {
+                let expected = round(Decimal::from(num) / Decimal::from(den));
+                prop_assert_eq!(combined.value, Some(expected));
+            }
+        }
+
+        #[test]
+        fn last_is_the_value_of_the_highest_quarter_present(
+            present in prop::collection::btree_map(1u8..=4, 0i64..1000, 1..=4)
+        ) {
+            let quarters: Vec<QuarterValue> = present
+                .iter()
+                .map(|(quarter, v)| QuarterValue {
+                    quarter: *quarter,
+                    combined: Combined { value: Some(Decimal::from(*v)), weight: None, missing_weight: 0 },
+                })
+                .collect();
+            let (_, last) = present.iter().next_back().unwrap();
+            prop_assert_eq!(temporal(TemporalAggregation::Last, &quarters).value, Some(Decimal::from(*last)));
+        }
+    }
+}
