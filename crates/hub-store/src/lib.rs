@@ -5,6 +5,7 @@
 //! (`&impl ConnectionTrait`) so callers can compose them inside one transaction.
 //!
 //! Layout:
+//! - [`analytics`]: set-based reads behind regional figures (current or as of a time).
 //! - [`db`]: connecting (SQLite pragmas, pool sizes), migrating, readiness.
 //! - [`entity`]: one module per table.
 //! - [`migration`]: versioned migrations.
@@ -15,6 +16,7 @@
 //! - [`tokens`]: access tokens (hash only).
 //! - [`audit`]: the append-only audit log.
 
+pub mod analytics;
 pub mod audit;
 pub mod db;
 pub mod entity;

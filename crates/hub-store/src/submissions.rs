@@ -623,3 +623,48 @@ pub async fn set_conversion(
         .await?;
     Ok(())
 }
+
+/// The current BOS of a country: of its current BOS revisions, the one whose cycle starts last.
+pub async fn current_bos(
+    db: &impl ConnectionTrait,
+    country: &str,
+) -> Result<Option<submission::Model>, StoreError> {
+    Ok(submission::Entity::find()
+        .filter(submission::Column::DocumentType.eq("bos"))
+        .filter(submission::Column::Country.eq(country))
+        .filter(submission::Column::IsCurrent.eq(true))
+        .order_by_desc(submission::Column::CycleStart)
+        .one(db)
+        .await?)
+}
+
+/// A country's current KPI report for the latest period it reported.
+pub async fn latest_report(
+    db: &impl ConnectionTrait,
+    country: &str,
+) -> Result<Option<submission::Model>, StoreError> {
+    // `YYYY-Qn` text sorts like the periods it names.
+    Ok(submission::Entity::find()
+        .filter(submission::Column::DocumentType.eq("kpi-report"))
+        .filter(submission::Column::Country.eq(country))
+        .filter(submission::Column::IsCurrent.eq(true))
+        .order_by_desc(submission::Column::Period)
+        .one(db)
+        .await?)
+}
+
+/// A country's current values for some periods.
+pub async fn current_values(
+    db: &impl ConnectionTrait,
+    country: &str,
+    periods: &[String],
+) -> Result<Vec<kpi_value::Model>, StoreError> {
+    Ok(kpi_value::Entity::find()
+        .filter(kpi_value::Column::Country.eq(country))
+        .filter(kpi_value::Column::Period.is_in(periods.iter().cloned()))
+        .filter(kpi_value::Column::IsCurrent.eq(true))
+        .order_by_asc(kpi_value::Column::Period)
+        .order_by_asc(kpi_value::Column::Id)
+        .all(db)
+        .await?)
+}
