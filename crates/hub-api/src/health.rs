@@ -30,7 +30,20 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let body = state.metrics().render(&[]);
+    let (hits, misses, entries) = state.cache().stats();
+    let body = state.metrics().render(&[
+        (
+            "hub_cache_hits_total",
+            "Figures served from the cache.",
+            hits as f64,
+        ),
+        ("hub_cache_misses_total", "Figures computed.", misses as f64),
+        (
+            "hub_cache_entries",
+            "Figures held in the cache.",
+            entries as f64,
+        ),
+    ]);
     (
         [(
             header::CONTENT_TYPE,

@@ -2,6 +2,7 @@
 //! dashboard page, with authentication, request ids, limits and caching.
 //!
 //! Layout:
+//! - [`analytics`]: regional figures (DESIGN §8) and their cache.
 //! - [`config`]: the typed configuration, layered defaults → TOML file → `HUB_*` environment.
 //! - [`startup`]: connect, migrate, seed, first admin token, serve with graceful shutdown.
 //! - [`router`]: every route in one place.
@@ -13,6 +14,7 @@
 //! - [`rest`]: `POST /api/v1/submissions`.
 //! - [`health`], [`metrics`]: operator endpoints.
 
+pub mod analytics;
 pub mod auth;
 pub mod config;
 pub mod error;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use hub_ingest::Ingestor;
 use hub_store::Db;
 
+use crate::analytics::cache::FigureCache;
 use crate::config::Config;
 use crate::graphql::HubSchema;
 use crate::metrics::Metrics;
@@ -20,6 +21,7 @@ pub struct App {
     pub metrics: Metrics,
     pub schema: HubSchema,
     pub ingestor: Ingestor,
+    pub cache: FigureCache,
 }
 
 impl std::fmt::Debug for App {
@@ -39,7 +41,13 @@ impl AppState {
             metrics: Metrics::default(),
             schema: crate::graphql::build_schema(),
             ingestor,
+            cache: FigureCache::default(),
         }))
+    }
+
+    /// The cache of computed figures.
+    pub fn cache(&self) -> &FigureCache {
+        &self.0.cache
     }
 
     /// The ingestion pipeline.

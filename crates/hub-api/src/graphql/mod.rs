@@ -3,7 +3,8 @@
 //! Resolvers stay thin: they check the caller and call the same store and service functions the
 //! REST handlers and the CLI use. Every error carries `extensions.code` (see [`ApiError`]).
 //!
-//! Layout: one module per area ([`reference`], [`access`], [`submission`], [`admin`]);
+//! Layout: one module per area ([`reference`], [`access`], [`submission`], [`analytics`],
+//! [`admin`]);
 //! [`limits`] guards depth, complexity and aliases.
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -19,6 +20,7 @@ use crate::state::AppState;
 
 pub mod access;
 pub mod admin;
+pub mod analytics;
 pub mod limits;
 pub mod reference;
 pub mod submission;
@@ -29,6 +31,7 @@ pub struct QueryRoot(
     reference::ReferenceQuery,
     access::AccessQuery,
     submission::SubmissionQuery,
+    analytics::AnalyticsQuery,
     admin::AdminQuery,
 );
 

@@ -10,7 +10,11 @@ use hub_domain::period::Month;
 use hub_store::reference;
 
 use super::context;
+use super::submission::{CommonServiceView, StoredValue, SubmissionSource, SubmissionView};
+use crate::analytics::dataset::visible;
 use crate::error::{ApiError, GqlResult};
+use hub_domain::period::Period;
+use hub_store::submissions;
 
 /// A UN country team of the region.
 #[derive(Debug, Clone)]
@@ -43,6 +47,65 @@ impl CountryTeam {
     /// Whether the team is expected to report.
     async fn active(&self) -> bool {
         self.0.active
+    }
+    /// The current BOS (the current revision whose cycle starts last), if the caller may see it.
+    async fn current_bos(&self, ctx: &Context<'_>) -> GqlResult<Option<SubmissionView>> {
+        let (app, caller) = context(ctx)?;
+        let bos = submissions::current_bos(app.db(), self.0.code.as_str()).await?;
+        Ok(bos
+            .filter(|b| visible(&caller.viewer(), &b.classification, &b.country))
+            .map(SubmissionView))
+    }
+    /// The country's common services: those of its current BOS (with CBA and priority ratio),
+    /// or, without a BOS, those of its latest report.
+    async fn common_services(&self, ctx: &Context<'_>) -> GqlResult<Vec<CommonServiceView>> {
+        let (app, caller) = context(ctx)?;
+        let viewer = caller.viewer();
+        let code = self.0.code.as_str();
+        let source = match submissions::current_bos(app.db(), code).await? {
+            Some(bos) => Some(bos),
+            None => submissions::latest_report(app.db(), code).await?,
+        };
+        let Some(source) = source.filter(|s| visible(&viewer, &s.classification, &s.country))
+        else {
+            return Ok(vec![]);
+        };
+        Ok(submissions::services_of(app.db(), source.id)
+            .await?
+            .into_iter()
+            .map(CommonServiceView)
+            .collect())
+    }
+    /// The country's current values for a period (`YYYY-Qn`, or `YYYY` for its quarters) that
+    /// the caller may see, with lineage.
+    async fn values(&self, ctx: &Context<'_>, period: String) -> GqlResult<Vec<StoredValue>> {
+        let (app, caller) = context(ctx)?;
+        let viewer = caller.viewer();
+        let period: Period = period.parse().map_err(|e| ApiError::invalid("period", e))?;
+        let periods: Vec<String> = period.quarters().iter().map(ToString::to_string).collect();
+        let rows = submissions::current_values(app.db(), self.0.code.as_str(), &periods).await?;
+        let mut values = Vec::new();
+        let mut sources: std::collections::HashMap<i64, SubmissionSource> = Default::default();
+        for row in rows {
+            if !visible(&viewer, &row.classification, &row.country) {
+                continue;
+            }
+            if !sources.contains_key(&row.submission_id)
+                && let Some(s) = submissions::get(app.db(), row.submission_id).await?
+            {
+                sources.insert(row.submission_id, SubmissionView(s).lineage_source());
+            }
+            let source = sources
+                .get(&row.submission_id)
+                .cloned()
+                .unwrap_or(SubmissionSource {
+                    kind: hub_domain::submission::SourceKind::Push,
+                    name: String::new(),
+                    source_id: None,
+                });
+            values.push(StoredValue { row, source });
+        }
+        Ok(values)
     }
 }
 

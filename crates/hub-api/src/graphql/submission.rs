@@ -342,7 +342,7 @@ impl PlannedView {
 pub struct SubmissionView(pub submission::Model);
 
 impl SubmissionView {
-    fn lineage_source(&self) -> SubmissionSource {
+    pub(crate) fn lineage_source(&self) -> SubmissionSource {
         SubmissionSource {
             kind: self.0.source_kind.parse().unwrap_or(SourceKind::Push),
             name: self.0.source_name.clone(),

@@ -1,0 +1,128 @@
+//! The cache of computed figures (moka), keyed by the question, the caller's clearance, the data
+//! version and the day. Bounded in entries; hits and misses are counted for `/metrics`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use hub_domain::access::Viewer;
+
+use super::KpiSeriesPoint;
+use super::completeness::CountryCompleteness;
+use super::dashboard::RegionalDashboard;
+use super::kpi::RegionalKpiValue;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// A cached result.
+#[derive(Debug, Clone)]
+pub enum Cached {
+    Kpi(Arc<RegionalKpiValue>),
+    Series(Arc<Vec<KpiSeriesPoint>>),
+    Dashboard(Arc<RegionalDashboard>),
+    Completeness(Arc<Vec<CountryCompleteness>>),
+}
+
+fn mismatch() -> ApiError {
+    ApiError::Internal("cache entry of an unexpected kind".into())
+}
+
+impl Cached {
+    pub fn into_kpi(self) -> Result<Arc<RegionalKpiValue>, ApiError> {
+        if let Cached::Kpi(v) = self {
+            Ok(v)
+        } else {
+            Err(mismatch())
+        }
+    }
+    pub fn into_series(self) -> Result<Arc<Vec<KpiSeriesPoint>>, ApiError> {
+        if let Cached::Series(v) = self {
+            Ok(v)
+        } else {
+            Err(mismatch())
+        }
+    }
+    pub fn into_dashboard(self) -> Result<Arc<RegionalDashboard>, ApiError> {
+        if let Cached::Dashboard(v) = self {
+            Ok(v)
+        } else {
+            Err(mismatch())
+        }
+    }
+    pub fn into_completeness(self) -> Result<Arc<Vec<CountryCompleteness>>, ApiError> {
+        if let Cached::Completeness(v) = self {
+            Ok(v)
+        } else {
+            Err(mismatch())
+        }
+    }
+}
+
+/// Entries kept at most.
+pub const CAPACITY: u64 = 10_000;
+
+/// The figures cache.
+#[derive(Debug)]
+pub struct FigureCache {
+    cache: moka::future::Cache<String, Cached>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl Default for FigureCache {
+    fn default() -> Self {
+        Self {
+            cache: moka::future::Cache::builder()
+                .max_capacity(CAPACITY)
+                // Old data versions are never asked for again; let them age out.
+                .time_to_idle(Duration::from_secs(15 * 60))
+                .build(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+}
+
+impl FigureCache {
+    /// The cached result for `question`, computing it with `compute` on a miss.
+    pub async fn get(
+        &self,
+        app: &AppState,
+        viewer: &Viewer,
+        question: String,
+        today: chrono::NaiveDate,
+        compute: impl Future<Output = Result<Cached, ApiError>>,
+    ) -> Result<Cached, ApiError> {
+        let version = hub_store::state::data_version(app.db()).await?;
+        let key = format!("{question}|{}|v{version}|{today}", viewer.clearance_key());
+        let computed = AtomicBool::new(false);
+        let result = self
+            .cache
+            .try_get_with(key, async {
+                computed.store(true, Ordering::Relaxed);
+                compute.await
+            })
+            .await
+            .map_err(|e| (*e).clone());
+        if computed.load(Ordering::Relaxed) {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        result
+    }
+
+    /// Drops every entry (benchmarks measure cold figures with it).
+    pub fn clear(&self) {
+        self.cache.invalidate_all();
+    }
+
+    /// (hits, misses, entries) for `/metrics`.
+    pub fn stats(&self) -> (u64, u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+            self.cache.entry_count(),
+        )
+    }
+}

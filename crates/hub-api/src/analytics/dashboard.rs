@@ -1,0 +1,469 @@
+//! The regional BOS dashboard: realized against planned cost avoidance, common services,
+//! completeness, ratings and data quality, for a year or one of its quarters.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use async_graphql::SimpleObject;
+use hub_domain::Decimal;
+use hub_domain::access::Viewer;
+use hub_domain::analytics::{Rating, Timeliness, progress, ratio, timeliness};
+use hub_domain::catalogue::ServiceLine;
+use hub_domain::codes::CurrencyCode;
+use hub_domain::money::{RateChoice, choose_rate};
+use hub_domain::period::{Month, Period};
+use hub_store::analytics::{self, Counted};
+use hub_store::{Db, reference};
+
+use super::dataset::{Dataset, Fact, parse_decimal, visible};
+use super::kpi::{FlagCount, Quality, country_figure};
+use crate::error::ApiError;
+
+/// Counts of ratings of a country's KPI values against their baselines and targets.
+#[derive(SimpleObject, Debug, Clone, Default, PartialEq, Eq)]
+pub struct RatingCounts {
+    pub met: i32,
+    pub progress: i32,
+    pub no_progress: i32,
+    pub no_data: i32,
+}
+
+impl RatingCounts {
+    fn add(&mut self, rating: Rating) {
+        match rating {
+            Rating::Met => self.met += 1,
+            Rating::Progress => self.progress += 1,
+            Rating::NoProgress => self.no_progress += 1,
+            Rating::NoData => self.no_data += 1,
+        }
+    }
+}
+
+/// One service line's share.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ServiceLineFigures {
+    pub service_line: ServiceLine,
+    /// Null when no cost avoidance was reported for the line.
+    pub cost_avoidance_usd: Option<Decimal>,
+    pub planned_cost_avoidance_usd: Option<Decimal>,
+    pub realization_rate: Option<Decimal>,
+    /// Active common services of the line.
+    pub common_services: i32,
+}
+
+/// One country's figures.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CountryFigures {
+    pub country: String,
+    pub name: String,
+    pub cost_avoidance_usd: Option<Decimal>,
+    pub planned_cost_avoidance_usd: Option<Decimal>,
+    pub realization_rate: Option<Decimal>,
+    pub common_services_active: i32,
+    /// Whether it reported for at least one quarter of the period (that the caller may see).
+    pub reported: bool,
+    /// Whether every quarter due so far arrived within 30 days of its end.
+    pub on_time: bool,
+    /// Quarters reported, and due.
+    pub quarters_reported: i32,
+    pub quarters_due: i32,
+    /// Whether its data comes from a federation source that has not synced for two intervals.
+    pub stale: bool,
+    pub ratings: RatingCounts,
+}
+
+/// The regional dashboard.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct RegionalDashboard {
+    pub year: i32,
+    pub quarter: Option<i32>,
+    pub service_line: Option<ServiceLine>,
+    /// Realized cost avoidance in USD (values without a rate left out and counted in dataQuality).
+    pub cost_avoidance_usd: Option<Decimal>,
+    /// Planned cost avoidance of the current BOS of each country, at the December rate of the
+    /// year (a quarter's share is a quarter of the year).
+    pub planned_cost_avoidance_usd: Option<Decimal>,
+    /// Realized / planned.
+    pub realization_rate: Option<Decimal>,
+    pub common_services_active: i32,
+    /// Country-quarters reported / country-quarters due.
+    pub completeness: Option<Decimal>,
+    pub expected_countries: i32,
+    pub reporting_countries: i32,
+    pub by_service_line: Vec<ServiceLineFigures>,
+    pub by_country: Vec<CountryFigures>,
+    pub data_quality: Vec<FlagCount>,
+}
+
+/// What a dashboard is asked for.
+#[derive(Debug, Clone)]
+pub struct DashboardArgs {
+    pub year: i32,
+    pub quarter: Option<u8>,
+    pub service_line: Option<ServiceLine>,
+}
+
+fn sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    values.into_iter().reduce(|a, b| a + b)
+}
+
+/// Planned cost avoidance in USD by (country, service line), from the current BOS of each
+/// country, at the year's December rate by the currency policy.
+async fn planned(
+    db: &Db,
+    viewer: &Viewer,
+    dataset: &Dataset,
+    args: &DashboardArgs,
+    quality: &mut Quality,
+) -> Result<HashMap<(String, Option<ServiceLine>), Decimal>, ApiError> {
+    let bos: Vec<Counted> = analytics::counted_bos(db, args.year, dataset.as_of)
+        .await?
+        .into_iter()
+        .filter(|b| visible(viewer, &b.classification, &b.country))
+        .collect();
+    let ids: Vec<i64> = bos.iter().map(|b| b.id).collect();
+    let rows = analytics::planned_of(db, &ids, args.year).await?;
+    let month = Month::new(args.year, 12).map_err(|e| ApiError::invalid("year", e))?;
+    let mut tables = HashMap::new();
+    let mut out: HashMap<(String, Option<ServiceLine>), Decimal> = HashMap::new();
+    let share = if args.quarter.is_some() {
+        Decimal::from(4)
+    } else {
+        Decimal::ONE
+    };
+    let mut no_rate = 0;
+    for row in rows {
+        let line = row
+            .service_line
+            .as_deref()
+            .and_then(|s| s.parse::<ServiceLine>().ok());
+        if args.service_line.is_some() && line != args.service_line {
+            continue;
+        }
+        let Ok(currency) = CurrencyCode::parse(&row.currency) else {
+            continue;
+        };
+        if !tables.contains_key(&row.currency) {
+            let table: BTreeMap<Month, hub_domain::money::Rate> =
+                reference::exchange_rates(db, &currency, None, None)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.month, r.rate))
+                    .collect();
+            tables.insert(row.currency.clone(), table);
+        }
+        let table = &tables[&row.currency];
+        let amount = parse_decimal(Some(&row.amount))?.unwrap_or_default();
+        let usd = match choose_rate(&currency, month, |m| table.get(&m).copied()) {
+            RateChoice::Exact { rate, .. } | RateChoice::Stale { rate, .. } => rate.to_usd(amount),
+            RateChoice::Missing => None,
+        };
+        match usd.and_then(|u| u.checked_div(share)) {
+            Some(usd) => *out.entry((row.country.clone(), line)).or_default() += usd,
+            None => no_rate += 1,
+        }
+    }
+    quality.add("PLANNED_NO_RATE", no_rate);
+    Ok(out)
+}
+
+/// Rates a country's KPIs: each (KPI, common service) reported with a baseline and target, and
+/// each BOS target of the year, against the value of the period. A BOS target without a
+/// reported value is `NO_DATA`.
+async fn ratings(
+    db: &Db,
+    viewer: &Viewer,
+    dataset: &Dataset,
+    args: &DashboardArgs,
+    period: Period,
+) -> Result<HashMap<String, RatingCounts>, ApiError> {
+    let mut groups: BTreeMap<(String, String, Option<String>), Vec<&Fact>> = BTreeMap::new();
+    for (kpi, facts) in &dataset.facts {
+        for fact in facts {
+            if args.service_line.is_some() && fact.service_line != args.service_line {
+                continue;
+            }
+            groups
+                .entry((
+                    fact.row.country.clone(),
+                    kpi.clone(),
+                    fact.row.common_service.clone(),
+                ))
+                .or_default()
+                .push(fact);
+        }
+    }
+    let mut counts: HashMap<String, RatingCounts> = HashMap::new();
+    let mut rated = BTreeSet::new();
+    for ((country, kpi, service), facts) in &groups {
+        let Some(definition) = dataset.kpis.get(kpi) else {
+            continue;
+        };
+        let figure = country_figure(definition, period, facts);
+        if let (Some(b), Some(t)) = (figure.baseline, figure.target) {
+            let (_, rating) = progress(figure.value.value, b, t, definition.direction);
+            counts.entry(country.clone()).or_default().add(rating);
+            rated.insert((country.clone(), kpi.clone(), service.clone()));
+        }
+    }
+    let bos: Vec<Counted> = analytics::counted_bos(db, args.year, dataset.as_of)
+        .await?
+        .into_iter()
+        .filter(|b| visible(viewer, &b.classification, &b.country))
+        .collect();
+    let country_of: HashMap<i64, String> = bos.iter().map(|b| (b.id, b.country.clone())).collect();
+    let ids: Vec<i64> = bos.iter().map(|b| b.id).collect();
+    let services = analytics::services_of(db, &ids).await?;
+    let line_of: HashMap<(i64, String), Option<ServiceLine>> = services
+        .iter()
+        .map(|s| {
+            (
+                (s.submission_id, s.service_id.clone()),
+                s.service_line.parse().ok(),
+            )
+        })
+        .collect();
+    for target in analytics::targets_of(db, &ids, args.year).await? {
+        let Some(country) = country_of.get(&target.submission_id) else {
+            continue;
+        };
+        let line = line_of
+            .get(&(target.submission_id, target.service_id.clone()))
+            .copied()
+            .flatten();
+        if args.service_line.is_some() && line != args.service_line {
+            continue;
+        }
+        let key = (
+            country.clone(),
+            target.kpi.clone(),
+            Some(target.service_id.clone()),
+        );
+        if rated.contains(&key) {
+            continue;
+        }
+        let (Some(definition), Some(baseline)) = (
+            dataset.kpis.get(&target.kpi),
+            parse_decimal(target.baseline.as_deref())?,
+        ) else {
+            continue;
+        };
+        let goal = parse_decimal(Some(&target.target))?.unwrap_or_default();
+        let facts = groups.get(&key).cloned().unwrap_or_default();
+        let actual = country_figure(definition, period, &facts).value.value;
+        let (_, rating) = progress(actual, baseline, goal, definition.direction);
+        counts.entry(country.clone()).or_default().add(rating);
+        rated.insert(key);
+    }
+    Ok(counts)
+}
+
+/// Computes the dashboard from a dataset of the period's quarters.
+pub async fn dashboard(
+    db: &Db,
+    viewer: &Viewer,
+    dataset: &Dataset,
+    args: &DashboardArgs,
+    stale_countries: &BTreeSet<String>,
+) -> Result<RegionalDashboard, ApiError> {
+    let period = match args.quarter {
+        Some(q) => Period::quarter(args.year, q).map_err(|e| ApiError::invalid("quarter", e))?,
+        None => Period::year(args.year).map_err(|e| ApiError::invalid("year", e))?,
+    };
+    let quarters = period.quarters();
+    let day = dataset.reference_day();
+    let due: Vec<Period> = quarters
+        .iter()
+        .copied()
+        .filter(|q| timeliness_due(*q, day))
+        .collect();
+    let mut quality = Quality::default();
+
+    // Realized cost avoidance, by country and service line.
+    let mut realized: HashMap<(String, Option<ServiceLine>), Decimal> = HashMap::new();
+    let mut no_rate = 0;
+    let mut stale_rate = 0;
+    for fact in dataset.facts_of("CA", args.service_line) {
+        if !quarters.contains(&fact.period) {
+            continue;
+        }
+        if fact.row.flags.contains("RATE_STALE") {
+            stale_rate += 1;
+        }
+        match fact.value {
+            Some(usd) => {
+                *realized
+                    .entry((fact.row.country.clone(), fact.service_line))
+                    .or_default() += usd
+            }
+            None => no_rate += 1,
+        }
+    }
+    quality.add("NO_RATE", no_rate);
+    quality.add("RATE_STALE", stale_rate);
+    let planned = planned(db, viewer, dataset, args, &mut quality).await?;
+
+    // Active common services: those of each country's latest report in the period.
+    let mut latest: BTreeMap<&str, &Counted> = BTreeMap::new();
+    for ((country, quarter), report) in &dataset.reports {
+        if quarters.contains(quarter) {
+            latest.insert(country.as_str(), report);
+        }
+    }
+    let latest_ids: Vec<i64> = latest.values().map(|r| r.id).collect();
+    let mut active: HashMap<(String, ServiceLine), i32> = HashMap::new();
+    for service in analytics::services_of(db, &latest_ids).await? {
+        let Ok(line) = service.service_line.parse::<ServiceLine>() else {
+            continue;
+        };
+        if service.status.as_deref() == Some("ACTIVE")
+            && args.service_line.is_none_or(|l| l == line)
+        {
+            *active.entry((service.country.clone(), line)).or_default() += 1;
+        }
+    }
+
+    let ratings = ratings(db, viewer, dataset, args, period).await?;
+
+    // Data quality beyond rates: missing weights, rejected values, late and missing reports.
+    let mut missing_weight = 0;
+    for (kpi, facts) in &dataset.facts {
+        let weighted = dataset
+            .kpis
+            .get(kpi)
+            .is_some_and(|k| k.spatial == hub_domain::catalogue::SpatialAggregation::WeightedMean);
+        if weighted {
+            missing_weight += facts
+                .iter()
+                .filter(|f| quarters.contains(&f.period) && f.weight.is_none())
+                .count();
+        }
+    }
+    quality.add(
+        "MISSING_WEIGHT",
+        i32::try_from(missing_weight).unwrap_or(i32::MAX),
+    );
+
+    let names: HashMap<String, String> = reference::countries(db, true)
+        .await?
+        .into_iter()
+        .map(|c| (c.code.to_string(), c.name))
+        .collect();
+    let mut by_country = Vec::new();
+    let (mut cells_due, mut cells_reported, mut reporting) = (0, 0, 0);
+    let (mut late, mut missing) = (0, 0);
+    for country in &dataset.countries {
+        let code = country.to_string();
+        let own = |map: &HashMap<(String, Option<ServiceLine>), Decimal>| {
+            sum(map.iter().filter(|((c, _), _)| *c == code).map(|(_, v)| *v))
+        };
+        let cost = own(&realized);
+        let plan = own(&planned);
+        let mut reported_quarters = 0;
+        let mut on_time = true;
+        for quarter in &due {
+            match dataset.reports.get(&(code.clone(), *quarter)) {
+                Some(report) => {
+                    reported_quarters += 1;
+                    if timeliness(*quarter, Some(report.first_received_at.date_naive()))
+                        == Timeliness::Late
+                    {
+                        on_time = false;
+                        late += 1;
+                    }
+                }
+                None => {
+                    on_time = false;
+                    missing += 1;
+                }
+            }
+        }
+        let any_report = quarters
+            .iter()
+            .any(|q| dataset.reports.contains_key(&(code.clone(), *q)));
+        cells_due += due.len();
+        cells_reported += reported_quarters;
+        if any_report {
+            reporting += 1;
+        }
+        by_country.push(CountryFigures {
+            name: names.get(&code).cloned().unwrap_or_default(),
+            cost_avoidance_usd: cost,
+            planned_cost_avoidance_usd: plan,
+            realization_rate: cost.zip(plan).and_then(|(c, p)| ratio(c, p)),
+            common_services_active: active
+                .iter()
+                .filter(|((c, _), _)| *c == code)
+                .map(|(_, n)| *n)
+                .sum(),
+            reported: any_report,
+            on_time: on_time && !due.is_empty(),
+            quarters_reported: reported_quarters,
+            quarters_due: i32::try_from(due.len()).unwrap_or(i32::MAX),
+            stale: stale_countries.contains(&code),
+            ratings: ratings.get(&code).cloned().unwrap_or_default(),
+            country: code,
+        });
+    }
+    quality.add("LATE_REPORT", late);
+    quality.add("MISSING_REPORT", missing);
+    let rejected: i32 = dataset
+        .reports
+        .iter()
+        .filter(|((_, q), _)| quarters.contains(q))
+        .map(|(_, r)| r.rejected_values)
+        .sum();
+    quality.add("REJECTED_VALUE", rejected);
+    quality.add(
+        "STALE_SOURCE",
+        i32::try_from(by_country.iter().filter(|c| c.stale).count()).unwrap_or(i32::MAX),
+    );
+
+    let by_service_line = ServiceLine::ALL
+        .iter()
+        .filter(|line| args.service_line.is_none_or(|l| l == **line))
+        .map(|line| {
+            let line_sum = |map: &HashMap<(String, Option<ServiceLine>), Decimal>| {
+                sum(map
+                    .iter()
+                    .filter(|((_, l), _)| *l == Some(*line))
+                    .map(|(_, v)| *v))
+            };
+            let cost = line_sum(&realized);
+            let plan = line_sum(&planned);
+            ServiceLineFigures {
+                service_line: *line,
+                cost_avoidance_usd: cost,
+                planned_cost_avoidance_usd: plan,
+                realization_rate: cost.zip(plan).and_then(|(c, p)| ratio(c, p)),
+                common_services: active
+                    .iter()
+                    .filter(|((_, l), _)| l == line)
+                    .map(|(_, n)| *n)
+                    .sum(),
+            }
+        })
+        .collect();
+
+    let cost = sum(realized.values().copied());
+    let plan = sum(planned.values().copied());
+    Ok(RegionalDashboard {
+        year: args.year,
+        quarter: args.quarter.map(i32::from),
+        service_line: args.service_line,
+        cost_avoidance_usd: cost,
+        planned_cost_avoidance_usd: plan,
+        realization_rate: cost.zip(plan).and_then(|(c, p)| ratio(c, p)),
+        common_services_active: active.values().sum(),
+        completeness: ratio(Decimal::from(cells_reported), Decimal::from(cells_due)),
+        expected_countries: i32::try_from(dataset.countries.len()).unwrap_or(i32::MAX),
+        reporting_countries: reporting,
+        by_service_line,
+        by_country,
+        data_quality: quality.into_counts(),
+    })
+}
+
+/// A quarter's report is due once the 30 days after its end have passed.
+pub(crate) fn timeliness_due(quarter: Period, day: chrono::NaiveDate) -> bool {
+    (day - quarter.end_date()).num_days() > hub_domain::analytics::ON_TIME_DAYS
+}

@@ -1,0 +1,382 @@
+//! A regional KPI figure for one period, with its drill-down by country (DESIGN §8).
+
+use std::collections::BTreeMap;
+
+use async_graphql::{ID, SimpleObject};
+use hub_domain::Decimal;
+use hub_domain::analytics::{
+    Combined, QuarterValue, Rating, Weighted, combine, progress, ratio, temporal,
+};
+use hub_domain::catalogue::{
+    Direction, KpiDefinition, ServiceLine, SpatialAggregation, TemporalAggregation, Unit,
+};
+use hub_domain::period::Period;
+use hub_domain::submission::SourceKind;
+
+use super::dataset::{Dataset, Fact};
+use crate::graphql::submission::SubmissionSource;
+
+/// How many times a data-quality mark occurs behind a figure.
+#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+pub struct FlagCount {
+    pub flag: String,
+    pub count: i32,
+}
+
+/// One stored value behind a country's figure, with where it came from.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ValueLineage {
+    pub period: String,
+    pub common_service: Option<String>,
+    pub service_line: Option<ServiceLine>,
+    /// Harmonized value (USD for money); null without a rate.
+    pub value: Option<Decimal>,
+    pub reported_kpi: String,
+    pub reported_value: Decimal,
+    pub currency: Option<String>,
+    pub fx_rate: Option<Decimal>,
+    pub fx_month: Option<String>,
+    pub denominator: Option<Decimal>,
+    pub revision: i32,
+    pub submission_id: ID,
+    pub source: SubmissionSource,
+    pub flags: Vec<String>,
+}
+
+/// A country's value behind a regional figure.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CountryKpiValue {
+    pub country: String,
+    /// The country's combined value; null when it reported none the caller may see.
+    pub value: Option<Decimal>,
+    /// The reported values combined the same way, in the reporting currency and unit.
+    pub reported_value: Option<Decimal>,
+    pub currency: Option<String>,
+    /// The rate used, when every value behind the figure used the same one.
+    pub fx_rate: Option<Decimal>,
+    pub fx_month: Option<String>,
+    pub weight: Option<Decimal>,
+    pub baseline: Option<Decimal>,
+    pub target: Option<Decimal>,
+    /// `(value − baseline) / (target − baseline)`.
+    pub progress: Option<Decimal>,
+    /// Null when the value has no baseline and target to rate against.
+    pub rating: Option<Rating>,
+    /// Revision of the (latest) report behind the value.
+    pub revision: Option<i32>,
+    pub submission_id: Option<ID>,
+    pub source: Option<SubmissionSource>,
+    /// NO_DATA, RATE_STALE, NO_RATE, MISSING_WEIGHT, STALE_SOURCE.
+    pub flags: Vec<String>,
+    /// Every value behind the figure.
+    pub values: Vec<ValueLineage>,
+}
+
+/// A regional figure of one KPI for one period.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct RegionalKpiValue {
+    pub kpi: String,
+    pub name: String,
+    pub period: String,
+    pub unit: Unit,
+    pub direction: Direction,
+    /// How countries (and values within a country) combine.
+    pub aggregation: SpatialAggregation,
+    /// How the quarters of a year combine (for a yearly figure).
+    pub temporal_aggregation: Option<TemporalAggregation>,
+    pub service_line: Option<ServiceLine>,
+    /// Null when no country contributes (`NO_DATA`), never 0.
+    pub value: Option<Decimal>,
+    /// The sum of the weights behind a weighted figure.
+    pub weight: Option<Decimal>,
+    pub reporting_countries: i32,
+    pub expected_countries: i32,
+    /// reportingCountries / expectedCountries.
+    pub completeness: Option<Decimal>,
+    /// `NO_DATA` when there is no value.
+    pub flags: Vec<String>,
+    pub data_quality: Vec<FlagCount>,
+    pub by_country: Vec<CountryKpiValue>,
+}
+
+pub(crate) fn source_of(fact: &Fact, dataset: &Dataset) -> SubmissionSource {
+    let report = dataset
+        .reports
+        .get(&(fact.row.country.clone(), fact.period));
+    SubmissionSource {
+        kind: report
+            .and_then(|r| r.source_kind.parse().ok())
+            .unwrap_or(SourceKind::Push),
+        name: report.map(|r| r.source_name.clone()).unwrap_or_default(),
+        source_id: report.and_then(|r| r.source_id).map(ID::from),
+    }
+}
+
+fn lineage(fact: &Fact, dataset: &Dataset) -> ValueLineage {
+    ValueLineage {
+        period: fact.period.to_string(),
+        common_service: fact.row.common_service.clone(),
+        service_line: fact.service_line,
+        value: fact.value,
+        reported_kpi: fact.row.reported_kpi.clone(),
+        reported_value: fact.reported,
+        currency: fact.row.currency.clone(),
+        fx_rate: fact.row.fx_rate.as_deref().and_then(|r| r.parse().ok()),
+        fx_month: fact.row.fx_month.clone(),
+        denominator: fact.weight,
+        revision: fact.row.revision,
+        submission_id: ID::from(fact.row.submission_id),
+        source: source_of(fact, dataset),
+        flags: flags_of(fact),
+    }
+}
+
+pub(crate) fn flags_of(fact: &Fact) -> Vec<String> {
+    fact.row
+        .flags
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Counts of data-quality marks, in a stable order.
+#[derive(Debug, Default)]
+pub(crate) struct Quality(BTreeMap<&'static str, i32>);
+
+impl Quality {
+    pub(crate) fn add(&mut self, flag: &'static str, count: i32) {
+        if count > 0 {
+            *self.0.entry(flag).or_default() += count;
+        }
+    }
+
+    pub(crate) fn into_counts(self) -> Vec<FlagCount> {
+        self.0
+            .into_iter()
+            .map(|(flag, count)| FlagCount {
+                flag: flag.to_owned(),
+                count,
+            })
+            .collect()
+    }
+}
+
+/// One country's combined figure (value, reported value, baseline and target) for a period.
+pub(crate) struct CountryFigure {
+    pub value: Combined,
+    pub reported: Combined,
+    pub baseline: Option<Decimal>,
+    pub target: Option<Decimal>,
+}
+
+/// Combines one country's facts for `period` (already filtered to one KPI and country).
+pub(crate) fn country_figure(
+    definition: &KpiDefinition,
+    period: Period,
+    facts: &[&Fact],
+) -> CountryFigure {
+    let spatial = definition.spatial;
+    let mut by_quarter: BTreeMap<u8, Vec<&Fact>> = BTreeMap::new();
+    for fact in facts {
+        if let Period::Quarter { quarter, .. } = fact.period {
+            by_quarter.entry(quarter).or_default().push(fact);
+        }
+    }
+    let mut value_quarters = Vec::new();
+    let mut reported_quarters = Vec::new();
+    let mut goals: Vec<(u8, Option<Decimal>, Option<Decimal>)> = Vec::new();
+    for (quarter, facts) in &by_quarter {
+        let usable: Vec<Weighted> = facts
+            .iter()
+            .filter_map(|f| f.value.map(|v| Weighted::new(v, f.weight)))
+            .collect();
+        value_quarters.push(QuarterValue {
+            quarter: *quarter,
+            combined: combine(spatial, &usable),
+        });
+        let reported: Vec<Weighted> = facts
+            .iter()
+            .map(|f| Weighted::new(f.reported, f.weight))
+            .collect();
+        reported_quarters.push(QuarterValue {
+            quarter: *quarter,
+            combined: combine(spatial, &reported),
+        });
+        let with_goals: Vec<&&Fact> = facts
+            .iter()
+            .filter(|f| f.baseline.is_some() && f.target.is_some())
+            .collect();
+        let baseline = combine(
+            spatial,
+            &with_goals
+                .iter()
+                .filter_map(|f| f.baseline.map(|b| Weighted::new(b, f.weight)))
+                .collect::<Vec<_>>(),
+        );
+        let target = combine(
+            spatial,
+            &with_goals
+                .iter()
+                .filter_map(|f| f.target.map(|t| Weighted::new(t, f.weight)))
+                .collect::<Vec<_>>(),
+        );
+        goals.push((*quarter, baseline.value, target.value));
+    }
+    let (value, reported) = if period.is_quarter() {
+        (
+            value_quarters
+                .first()
+                .map(|q| q.combined)
+                .unwrap_or_default(),
+            reported_quarters
+                .first()
+                .map(|q| q.combined)
+                .unwrap_or_default(),
+        )
+    } else {
+        (
+            temporal(definition.temporal, &value_quarters),
+            temporal(definition.temporal, &reported_quarters),
+        )
+    };
+    // Goals are yearly or standing: the latest quarter that states them applies.
+    let (baseline, target) = goals
+        .iter()
+        .rev()
+        .find_map(|(_, b, t)| b.zip(*t))
+        .map_or((None, None), |(b, t)| (Some(b), Some(t)));
+    CountryFigure {
+        value,
+        reported,
+        baseline,
+        target,
+    }
+}
+
+/// Computes the regional figure of `definition` for `period` from a dataset.
+pub fn regional_kpi(
+    dataset: &Dataset,
+    definition: &KpiDefinition,
+    period: Period,
+    service_line: Option<ServiceLine>,
+) -> RegionalKpiValue {
+    let quarters = period.quarters();
+    let code = definition.code.to_string();
+    let mut quality = Quality::default();
+    let mut per_country: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
+    for fact in dataset.facts_of(&code, service_line) {
+        if !quarters.contains(&fact.period) {
+            continue;
+        }
+        per_country.entry(&fact.row.country).or_default().push(fact);
+    }
+
+    let mut by_country = Vec::new();
+    let mut contributions = Vec::new();
+    let mut missing_weight = 0;
+    for country in &dataset.countries {
+        let facts = per_country
+            .get(country.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let figure = country_figure(definition, period, &facts);
+        missing_weight += figure.value.missing_weight;
+        let mut flags = Vec::new();
+        let no_rate = facts.iter().filter(|f| f.value.is_none()).count();
+        let stale = facts
+            .iter()
+            .filter(|f| f.row.flags.contains("RATE_STALE"))
+            .count();
+        quality.add("NO_RATE", i32::try_from(no_rate).unwrap_or(i32::MAX));
+        quality.add("RATE_STALE", i32::try_from(stale).unwrap_or(i32::MAX));
+        if no_rate > 0 {
+            flags.push("NO_RATE".to_owned());
+        }
+        if stale > 0 {
+            flags.push("RATE_STALE".to_owned());
+        }
+        if figure.value.missing_weight > 0 {
+            flags.push("MISSING_WEIGHT".to_owned());
+        }
+        if let Some(weighted) = figure.value.as_weighted() {
+            contributions.push(weighted);
+        } else {
+            flags.push("NO_DATA".to_owned());
+        }
+        let (progress_value, rating) = match (figure.baseline, figure.target) {
+            (Some(b), Some(t)) => {
+                let (p, r) = progress(figure.value.value, b, t, definition.direction);
+                (p, Some(r))
+            }
+            _ => (None, figure.value.value.is_none().then_some(Rating::NoData)),
+        };
+        let latest = facts.iter().max_by_key(|f| (f.period, f.row.revision));
+        let same_rate = {
+            let rates: std::collections::BTreeSet<_> = facts
+                .iter()
+                .filter_map(|f| f.row.fx_rate.clone().zip(f.row.fx_month.clone()))
+                .collect();
+            (rates.len() == 1)
+                .then(|| rates.into_iter().next())
+                .flatten()
+        };
+        let currencies: std::collections::BTreeSet<_> = facts
+            .iter()
+            .filter_map(|f| f.row.currency.clone())
+            .collect();
+        by_country.push(CountryKpiValue {
+            country: country.to_string(),
+            value: figure.value.value,
+            reported_value: if currencies.len() <= 1 {
+                figure.reported.value
+            } else {
+                None
+            },
+            currency: (currencies.len() == 1)
+                .then(|| currencies.into_iter().next())
+                .flatten(),
+            fx_rate: same_rate.as_ref().and_then(|(r, _)| r.parse().ok()),
+            fx_month: same_rate.map(|(_, m)| m),
+            weight: figure.value.weight,
+            baseline: figure.baseline,
+            target: figure.target,
+            progress: progress_value,
+            rating,
+            revision: latest.map(|f| f.row.revision),
+            submission_id: latest.map(|f| ID::from(f.row.submission_id)),
+            source: latest.map(|f| source_of(f, dataset)),
+            flags,
+            values: facts.iter().map(|f| lineage(f, dataset)).collect(),
+        });
+    }
+    let regional = combine(definition.spatial, &contributions);
+    quality.add(
+        "MISSING_WEIGHT",
+        i32::try_from(missing_weight + regional.missing_weight).unwrap_or(i32::MAX),
+    );
+    let reporting = i32::try_from(contributions.len()).unwrap_or(i32::MAX);
+    let expected = i32::try_from(dataset.countries.len()).unwrap_or(i32::MAX);
+    RegionalKpiValue {
+        kpi: code,
+        name: definition.name.clone(),
+        period: period.to_string(),
+        unit: definition.unit,
+        direction: definition.direction,
+        aggregation: definition.spatial,
+        temporal_aggregation: (!period.is_quarter()).then_some(definition.temporal),
+        service_line,
+        value: regional.value,
+        weight: regional.weight,
+        reporting_countries: reporting,
+        expected_countries: expected,
+        completeness: ratio(Decimal::from(reporting), Decimal::from(expected)),
+        flags: if regional.value.is_none() {
+            vec!["NO_DATA".to_owned()]
+        } else {
+            vec![]
+        },
+        data_quality: quality.into_counts(),
+        by_country,
+    }
+}
