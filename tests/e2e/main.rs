@@ -13,5 +13,6 @@
 
 mod support;
 
+mod analytics;
 mod foundation;
 mod ingest;

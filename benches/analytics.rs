@@ -1,0 +1,125 @@
+//! Regional analytics latency: `cargo bench --bench analytics` (set `HUB_BENCH_DATABASE_URL` to
+//! a PostgreSQL server URL to measure PostgreSQL too). Loads 26 countries × 20 quarters × 3
+//! services × 14 KPIs (21,840 values) through the ingestion pipeline, then times `dashboard`
+//! and `regionalKpi` cold (cache cleared) and warm, beside one hand-written SQL query answering
+//! the core of the same question over the same tables (the floor). Prints Markdown for
+//! docs/benchmarks.md.
+
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "benchmarks fail loudly"
+)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{COUNTRIES, databases, median, ms, quarters, report};
+use hub_api::{AppState, Config};
+use hub_domain::access::{Role, Viewer};
+use hub_ingest::{Ingestor, Options, Origin, Request};
+use hub_store::sea_orm::{ConnectionTrait, Statement};
+
+async fn load(db: &hub_store::Db, ingestor: &Ingestor) -> usize {
+    let mut values = 0;
+    for (q, period) in quarters().iter().enumerate() {
+        for (i, (country, currency)) in COUNTRIES.iter().enumerate() {
+            let body = report(country, currency, period, 3, (q * 31 + i) as u64).to_string();
+            let outcome = ingestor
+                .submit(
+                    db,
+                    Request {
+                        body: body.as_bytes(),
+                        expected: None,
+                        origin: &Origin::Seed,
+                        options: Options::default(),
+                        idempotency_key: None,
+                        received_at: None,
+                        request_id: None,
+                    },
+                )
+                .await
+                .expect("ingest");
+            assert_eq!(outcome.status, 201, "{:?}", outcome.receipt.errors);
+            values += outcome.receipt.accepted_values;
+        }
+    }
+    values
+}
+
+async fn time_n<F, Fut>(n: usize, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = Instant::now();
+        f().await;
+        samples.push(start.elapsed());
+    }
+    median(samples)
+}
+
+async fn floor(db: &hub_store::Db, sql: &str) -> Duration {
+    let backend = db.get_database_backend();
+    time_n(20, || async {
+        let rows = db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("floor query");
+        assert!(!rows.is_empty());
+    })
+    .await
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let ingestor = Ingestor::new().expect("schemas");
+        println!("| database | question | cold (ms) | warm (ms) | SQL floor (ms) | cold / floor |");
+        println!("|---|---|---:|---:|---:|---:|");
+        for bench in databases().await {
+            let values = load(&bench.db, &ingestor).await;
+            eprintln!("{}: {values} values loaded", bench.name);
+            let app = AppState::new(bench.db.clone(), Config { database_url: bench.url.clone(), ..Config::default() }, ingestor.clone());
+            let analyst = Viewer::token(Role::Analyst, None);
+            let year = "('2025-Q1','2025-Q2','2025-Q3','2025-Q4')";
+
+            let cold = time_n(10, || async {
+                app.cache().clear();
+                hub_api::analytics::dashboard(&app, &analyst, 2025, None, None, None).await.expect("dashboard");
+            }).await;
+            let warm = time_n(200, || async {
+                hub_api::analytics::dashboard(&app, &analyst, 2025, None, None, None).await.expect("dashboard");
+            }).await;
+            let sql = format!(
+                "SELECT country, service_line, SUM(CAST(value AS NUMERIC)) AS usd FROM kpi_value
+                 WHERE kpi = 'CA' AND is_current = true AND value IS NOT NULL AND period IN {year}
+                   AND classification IN ('PUBLIC','INTERNAL') GROUP BY country, service_line"
+            );
+            let floor_dashboard = floor(&bench.db, &sql).await;
+            println!("| {} | dashboard(year: 2025) | {} | {} | {} | {:.1}× |", bench.name, ms(cold), ms(warm), ms(floor_dashboard), cold.as_secs_f64() / floor_dashboard.as_secs_f64());
+
+            for (kpi, period, floor_sql) in [
+                ("CA", "2025", format!("SELECT SUM(CAST(value AS NUMERIC)) AS usd FROM kpi_value WHERE kpi = 'CA' AND is_current = true AND value IS NOT NULL AND period IN {year} AND classification IN ('PUBLIC','INTERNAL')")),
+                ("ADMIN.CP.PCT", "2025-Q2", "SELECT SUM(CAST(value AS NUMERIC) * CAST(denominator AS NUMERIC)) / SUM(CAST(denominator AS NUMERIC)) AS v FROM kpi_value WHERE kpi = 'ADMIN.CP.PCT' AND is_current = true AND period = '2025-Q2' AND denominator IS NOT NULL AND classification IN ('PUBLIC','INTERNAL')".to_owned()),
+            ] {
+                let cold = time_n(10, || async {
+                    app.cache().clear();
+                    hub_api::analytics::regional_kpi(&app, &analyst, kpi, period, None, None).await.expect("kpi");
+                }).await;
+                let warm = time_n(200, || async {
+                    hub_api::analytics::regional_kpi(&app, &analyst, kpi, period, None, None).await.expect("kpi");
+                }).await;
+                let f = floor(&bench.db, &floor_sql).await;
+                println!("| {} | regionalKpi({kpi}, {period}) | {} | {} | {} | {:.1}× |", bench.name, ms(cold), ms(warm), ms(f), cold.as_secs_f64() / f.as_secs_f64());
+            }
+            bench.finish().await;
+        }
+    });
+}

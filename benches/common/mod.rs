@@ -1,0 +1,220 @@
+//! Shared by the benchmarks: fresh databases and generated documents.
+
+#![allow(dead_code, reason = "each benchmark uses part of this module")]
+
+use std::time::{Duration, Instant};
+
+use hub_store::Db;
+use hub_store::sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+/// A database for one benchmark run.
+pub struct BenchDb {
+    pub name: &'static str,
+    pub url: String,
+    pub db: Db,
+    cleanup: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl BenchDb {
+    /// A migrated, reference-seeded SQLite file.
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("bench.db").display()
+        );
+        let db = prepare(&url).await;
+        BenchDb {
+            name: "SQLite",
+            url,
+            db,
+            cleanup: None,
+            _dir: Some(dir),
+        }
+    }
+
+    /// A migrated, reference-seeded PostgreSQL database on the server of
+    /// `HUB_BENCH_DATABASE_URL`, if set.
+    pub async fn postgres() -> Option<Self> {
+        let admin = std::env::var("HUB_BENCH_DATABASE_URL").ok()?;
+        let name = format!("romt_bench_{}", std::process::id());
+        let conn = Database::connect(admin.as_str())
+            .await
+            .expect("connect HUB_BENCH_DATABASE_URL");
+        conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
+            .await
+            .ok();
+        conn.execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create bench db");
+        conn.close().await.ok();
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let url = format!("{base}/{name}");
+        let db = prepare(&url).await;
+        Some(BenchDb {
+            name: "PostgreSQL",
+            url,
+            db,
+            cleanup: Some((admin, name)),
+            _dir: None,
+        })
+    }
+
+    /// Drops a PostgreSQL bench database.
+    pub async fn finish(self) {
+        self.db.close().await.ok();
+        if let Some((admin, name)) = self.cleanup
+            && let Ok(conn) = Database::connect(admin.as_str()).await
+        {
+            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .ok();
+        }
+    }
+}
+
+async fn prepare(url: &str) -> Db {
+    let db = hub_store::db::connect(url, 10).await.expect("connect");
+    hub_store::db::migrate(&db).await.expect("migrate");
+    hub_store::seed::seed_reference(&db).await.expect("seed");
+    db
+}
+
+/// Every database the benchmarks run on.
+pub async fn databases() -> Vec<BenchDb> {
+    let mut all = vec![BenchDb::sqlite().await];
+    all.extend(BenchDb::postgres().await);
+    all
+}
+
+/// Country teams with their currencies.
+pub const COUNTRIES: [(&str, &str); 26] = [
+    ("ARG", "ARS"),
+    ("BOL", "BOB"),
+    ("BRA", "BRL"),
+    ("CHL", "CLP"),
+    ("COL", "COP"),
+    ("ECU", "USD"),
+    ("PRY", "PYG"),
+    ("PER", "PEN"),
+    ("URY", "UYU"),
+    ("VEN", "VES"),
+    ("GUY", "GYD"),
+    ("SUR", "SRD"),
+    ("BLZ", "BZD"),
+    ("CRI", "CRC"),
+    ("SLV", "USD"),
+    ("GTM", "GTQ"),
+    ("HND", "HNL"),
+    ("MEX", "MXN"),
+    ("NIC", "NIO"),
+    ("PAN", "USD"),
+    ("CUB", "CUP"),
+    ("DOM", "DOP"),
+    ("HTI", "HTG"),
+    ("JAM", "JMD"),
+    ("TTO", "TTD"),
+    ("BRB", "BBD"),
+];
+
+/// The 14 regional KPIs with a plausible value.
+pub const KPIS: [(&str, f64); 14] = [
+    ("CA", 250000.0),
+    ("CS.ACTIVE", 1.0),
+    ("PROC.LTA.SHARED", 4.0),
+    ("PROC.LEADTIME", 14.0),
+    ("PROC.PRICE.PCT", 7.5),
+    ("HR.RECRUIT.DAYS", 45.0),
+    ("HR.ROSTER.HIRES", 3.0),
+    ("ICT.UPTIME.PCT", 99.1),
+    ("ICT.AGENCIES.PCT", 70.0),
+    ("FIN.BANK.PCT", 60.0),
+    ("LOG.FLEET.SHARED", 6.0),
+    ("LOG.FUEL.LITRES", 900.0),
+    ("ADMIN.CP.PCT", 55.0),
+    ("CLIENT.SAT.PCT", 82.0),
+];
+
+/// A kpi-report with `services` common services, each with every KPI (14 values per service).
+pub fn report(country: &str, currency: &str, period: &str, services: usize, seed: u64) -> Value {
+    let lines = [
+        "PROCUREMENT",
+        "ADMINISTRATION",
+        "ICT",
+        "LOGISTICS",
+        "HR",
+        "FINANCE",
+    ];
+    let common: Vec<Value> = (0..services)
+        .map(|i| {
+            json!({ "id": format!("{country}-S{i}"), "name": format!("Service {i}"),
+            "serviceLine": lines[i % lines.len()], "leadAgency": "UNDP",
+            "clientAgencies": ["UNICEF", "WFP"], "status": "ACTIVE" })
+        })
+        .collect();
+    let values: Vec<Value> = (0..services)
+        .flat_map(|i| {
+            KPIS.iter().map(move |(kpi, base)| {
+                let wobble = ((seed + i as u64 * 7 + kpi.len() as u64) % 10) as f64 / 10.0;
+                let value = shape(
+                    kpi,
+                    if *kpi == "CA" {
+                        base * (1.0 + wobble)
+                    } else {
+                        base + wobble
+                    },
+                );
+                json!({ "kpi": kpi, "commonService": format!("{country}-S{i}"), "value": value,
+                        "baseline": shape(kpi, value * 1.1), "target": shape(kpi, value * 0.9),
+                        "denominator": 100 })
+            })
+        })
+        .collect();
+    json!({ "documentType": "kpi-report", "schemaVersion": "1.0", "country": country,
+            "period": period, "revision": 1, "currency": currency,
+            "preparedBy": { "agency": "UNDP", "contact": "omt@example.org" },
+            "commonServices": common, "values": values })
+}
+
+/// Makes a number fit its KPI's unit: counts and money whole, percentages at most 100.
+fn shape(kpi: &str, x: f64) -> f64 {
+    if kpi.ends_with("PCT") {
+        (x * 10.0).round().min(1000.0) / 10.0
+    } else if matches!(
+        kpi,
+        "CA" | "CS.ACTIVE" | "PROC.LTA.SHARED" | "HR.ROSTER.HIRES" | "LOG.FLEET.SHARED"
+    ) {
+        x.round()
+    } else {
+        (x * 10.0).round() / 10.0
+    }
+}
+
+/// The quarters from 2021-Q3 to 2026-Q2 (20).
+pub fn quarters() -> Vec<String> {
+    (2021..=2026)
+        .flat_map(|y| (1..=4).map(move |q| format!("{y}-Q{q}")))
+        .skip(2)
+        .take(20)
+        .collect()
+}
+
+/// Median of measured durations.
+pub fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// Times `f` once.
+pub async fn time<F: Future<Output = T>, T>(f: F) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f.await;
+    (out, start.elapsed())
+}
+
+/// Milliseconds with two decimals.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
