@@ -200,6 +200,26 @@ pub async fn exchange_rates(
         .collect()
 }
 
+/// Every stored rate of the given currencies, in one query.
+pub async fn rates_of(
+    db: &impl ConnectionTrait,
+    currencies: &[String],
+) -> Result<HashMap<String, std::collections::BTreeMap<Month, Rate>>, StoreError> {
+    let mut out: HashMap<String, std::collections::BTreeMap<Month, Rate>> = HashMap::new();
+    if currencies.is_empty() {
+        return Ok(out);
+    }
+    for row in exchange_rate::Entity::find()
+        .filter(exchange_rate::Column::Currency.is_in(currencies.iter().cloned()))
+        .all(db)
+        .await?
+    {
+        let (month, rate) = (parse(&row.month)?, parse(&row.rate)?);
+        out.entry(row.currency).or_default().insert(month, rate);
+    }
+    Ok(out)
+}
+
 /// Inserts or replaces rates (one per currency and month). Unknown currencies are refused.
 /// Returns how many rates were written.
 pub async fn upsert_exchange_rates(

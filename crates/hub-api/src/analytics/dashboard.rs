@@ -110,20 +110,21 @@ fn sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
 /// country, at the year's December rate by the currency policy.
 async fn planned(
     db: &Db,
-    viewer: &Viewer,
-    dataset: &Dataset,
+    bos: &[Counted],
     args: &DashboardArgs,
     quality: &mut Quality,
 ) -> Result<HashMap<(String, Option<ServiceLine>), Decimal>, ApiError> {
-    let bos: Vec<Counted> = analytics::counted_bos(db, args.year, dataset.as_of)
-        .await?
-        .into_iter()
-        .filter(|b| visible(viewer, &b.classification, &b.country))
-        .collect();
     let ids: Vec<i64> = bos.iter().map(|b| b.id).collect();
     let rows = analytics::planned_of(db, &ids, args.year).await?;
     let month = Month::new(args.year, 12).map_err(|e| ApiError::invalid("year", e))?;
-    let mut tables = HashMap::new();
+    let currencies: Vec<String> = rows
+        .iter()
+        .map(|r| r.currency.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let tables = reference::rates_of(db, &currencies).await?;
+    let no_rates: BTreeMap<Month, hub_domain::money::Rate> = BTreeMap::new();
     let mut out: HashMap<(String, Option<ServiceLine>), Decimal> = HashMap::new();
     let share = if args.quarter.is_some() {
         Decimal::from(4)
@@ -142,16 +143,7 @@ async fn planned(
         let Ok(currency) = CurrencyCode::parse(&row.currency) else {
             continue;
         };
-        if !tables.contains_key(&row.currency) {
-            let table: BTreeMap<Month, hub_domain::money::Rate> =
-                reference::exchange_rates(db, &currency, None, None)
-                    .await?
-                    .into_iter()
-                    .map(|r| (r.month, r.rate))
-                    .collect();
-            tables.insert(row.currency.clone(), table);
-        }
-        let table = &tables[&row.currency];
+        let table = tables.get(&row.currency).unwrap_or(&no_rates);
         let amount = parse_decimal(Some(&row.amount))?.unwrap_or_default();
         let usd = match choose_rate(&currency, month, |m| table.get(&m).copied()) {
             RateChoice::Exact { rate, .. } | RateChoice::Stale { rate, .. } => rate.to_usd(amount),
@@ -171,7 +163,7 @@ async fn planned(
 /// reported value is `NO_DATA`.
 async fn ratings(
     db: &Db,
-    viewer: &Viewer,
+    bos: &[Counted],
     dataset: &Dataset,
     args: &DashboardArgs,
     period: Period,
@@ -205,11 +197,6 @@ async fn ratings(
             rated.insert((country.clone(), kpi.clone(), service.clone()));
         }
     }
-    let bos: Vec<Counted> = analytics::counted_bos(db, args.year, dataset.as_of)
-        .await?
-        .into_iter()
-        .filter(|b| visible(viewer, &b.classification, &b.country))
-        .collect();
     let country_of: HashMap<i64, String> = bos.iter().map(|b| (b.id, b.country.clone())).collect();
     let ids: Vec<i64> = bos.iter().map(|b| b.id).collect();
     let services = analytics::services_of(db, &ids).await?;
@@ -300,7 +287,12 @@ pub async fn dashboard(
     }
     quality.add("NO_RATE", no_rate);
     quality.add("RATE_STALE", stale_rate);
-    let planned = planned(db, viewer, dataset, args, &mut quality).await?;
+    let bos: Vec<Counted> = analytics::counted_bos(db, args.year, dataset.as_of)
+        .await?
+        .into_iter()
+        .filter(|b| visible(viewer, &b.classification, &b.country))
+        .collect();
+    let planned = planned(db, &bos, args, &mut quality).await?;
 
     // Active common services: those of each country's latest report in the period.
     let mut latest: BTreeMap<&str, &Counted> = BTreeMap::new();
@@ -322,7 +314,7 @@ pub async fn dashboard(
         }
     }
 
-    let ratings = ratings(db, viewer, dataset, args, period).await?;
+    let ratings = ratings(db, &bos, dataset, args, period).await?;
 
     // Data quality beyond rates: missing weights, rejected values, late and missing reports.
     let mut missing_weight = 0;
@@ -343,11 +335,6 @@ pub async fn dashboard(
         i32::try_from(missing_weight).unwrap_or(i32::MAX),
     );
 
-    let names: HashMap<String, String> = reference::countries(db, true)
-        .await?
-        .into_iter()
-        .map(|c| (c.code.to_string(), c.name))
-        .collect();
     let mut by_country = Vec::new();
     let (mut cells_due, mut cells_reported, mut reporting) = (0, 0, 0);
     let (mut late, mut missing) = (0, 0);
@@ -386,7 +373,7 @@ pub async fn dashboard(
             reporting += 1;
         }
         by_country.push(CountryFigures {
-            name: names.get(&code).cloned().unwrap_or_default(),
+            name: dataset.names.get(&code).cloned().unwrap_or_default(),
             cost_avoidance_usd: cost,
             planned_cost_avoidance_usd: plan,
             realization_rate: cost.zip(plan).and_then(|(c, p)| ratio(c, p)),

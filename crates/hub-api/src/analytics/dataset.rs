@@ -37,6 +37,8 @@ pub struct Dataset {
     pub as_of: Option<DateTime<Utc>>,
     /// Active country teams, by code.
     pub countries: Vec<CountryCode>,
+    /// Their names.
+    pub names: HashMap<String, String>,
     pub kpis: HashMap<String, KpiDefinition>,
     /// Reports the caller may see, by (country, quarter).
     pub reports: BTreeMap<(String, Period), Counted>,
@@ -74,11 +76,12 @@ impl Dataset {
         as_of: Option<DateTime<Utc>>,
         today: NaiveDate,
     ) -> Result<Self, ApiError> {
-        let countries = reference::countries(db, true)
-            .await?
-            .into_iter()
-            .map(|c| c.code)
+        let teams = reference::countries(db, true).await?;
+        let names = teams
+            .iter()
+            .map(|c| (c.code.to_string(), c.name.clone()))
             .collect();
+        let countries = teams.into_iter().map(|c| c.code).collect();
         let catalogue = reference::kpis(db)
             .await?
             .into_iter()
@@ -131,6 +134,7 @@ impl Dataset {
             today,
             as_of,
             countries,
+            names,
             kpis: catalogue,
             reports,
             hidden_reports,
