@@ -8,6 +8,7 @@
 //!
 //! Layout:
 //! - [`codes`]: country, currency, agency and KPI codes.
+//! - [`federation`]: source health, the circuit breaker and full-jitter backoff.
 //! - [`period`]: reporting periods (`YYYY-Qn`, `YYYY`) and months (`YYYY-MM`).
 //! - [`catalogue`]: service lines, units, directions and aggregation rules of the KPI catalogue.
 //! - [`access`]: roles, classifications and who may see what.
@@ -22,6 +23,7 @@ pub mod access;
 pub mod analytics;
 pub mod catalogue;
 pub mod codes;
+pub mod federation;
 pub mod money;
 pub mod period;
 pub mod submission;
