@@ -13,6 +13,7 @@
 //! - [`seed`]: the region's reference data, embedded from `seed/reference/`.
 //! - [`submissions`]: storing revisions as current, reading submissions and values back.
 //! - [`mappings`], [`locks`], [`idempotency`], [`state`]: what ingestion consults and records.
+//! - [`sources`]: federation sources, their leases and sync runs.
 //! - [`tokens`]: access tokens (hash only).
 //! - [`audit`]: the append-only audit log.
 
@@ -26,6 +27,7 @@ pub mod mappings;
 pub mod migration;
 pub mod reference;
 pub mod seed;
+pub mod sources;
 pub mod state;
 pub mod submissions;
 pub mod tokens;
@@ -35,7 +37,8 @@ mod error;
 pub use db::{Backend, Db};
 pub use error::StoreError;
 pub use sea_orm::{
-    self, ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionTrait,
+    self, ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionSession,
+    TransactionTrait,
 };
 
 /// Current time, truncated to microseconds so it survives a round trip through either database.

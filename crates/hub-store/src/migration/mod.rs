@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_ingestion;
+mod m0003_federation;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_ingestion::Migration),
+            Box::new(m0003_federation::Migration),
         ]
     }
 }
