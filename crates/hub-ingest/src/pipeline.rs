@@ -11,7 +11,9 @@ use hub_domain::submission::{
 };
 use hub_store::audit::{self, Actor};
 use hub_store::submissions::{self, NewSubmission, SliceScope, Source};
-use hub_store::{Db, StoreError, TransactionTrait, idempotency, state};
+use hub_store::{
+    ConnectionTrait, StoreError, TransactionSession, TransactionTrait, idempotency, state,
+};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -189,9 +191,13 @@ impl Ingestor {
         &self.schemas
     }
 
-    /// Ingests one document.
+    /// Ingests one document. On a transaction (a federation page), the document gets a
+    /// savepoint of its own inside it.
     #[tracing::instrument(skip_all, fields(bytes = request.body.len(), dry_run = request.options.dry_run))]
-    pub async fn submit(&self, db: &Db, request: Request<'_>) -> Result<Outcome, IngestError> {
+    pub async fn submit<C>(&self, db: &C, request: Request<'_>) -> Result<Outcome, IngestError>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
         let parsed = parse_json(request.body);
         let claim = match (
             request.idempotency_key,
@@ -233,12 +239,15 @@ impl Ingestor {
         result
     }
 
-    async fn process(
+    async fn process<C>(
         &self,
-        db: &Db,
+        db: &C,
         request: &Request<'_>,
         parsed: Result<Value, Problem>,
-    ) -> Result<Outcome, IngestError> {
+    ) -> Result<Outcome, IngestError>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
         let done = |mut receipt: Receipt| {
             receipt.dry_run = request.options.dry_run;
             Ok(Outcome {
@@ -387,13 +396,16 @@ impl Ingestor {
 
     /// Applies the revision rules and, unless it is a dry run, stores the document as the
     /// current revision of its slice, all in one transaction.
-    async fn store(
+    async fn store<C>(
         &self,
-        db: &Db,
+        db: &C,
         request: &Request<'_>,
         new: NewSubmission,
         mut receipt: Receipt,
-    ) -> Result<Receipt, IngestError> {
+    ) -> Result<Receipt, IngestError>
+    where
+        C: ConnectionTrait + TransactionTrait,
+    {
         let dry_run = request.options.dry_run;
         let txn = db.begin().await.map_err(StoreError::from)?;
         let slice = submissions::slice_state(&txn, &new.slice, !dry_run).await?;
