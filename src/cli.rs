@@ -42,6 +42,51 @@ pub enum Command {
     /// Manage exchange rates.
     #[command(subcommand)]
     Rates(RatesCommand),
+    /// Manage federation sources (feeds the hub pulls).
+    #[command(subcommand)]
+    Sources(SourcesCommand),
+    /// Pull sources now: one (--source ID) or every active one.
+    Sync {
+        /// Id of the source to pull.
+        #[arg(long)]
+        source: Option<i64>,
+    },
+    /// Serve a folder of kpi-report and bos documents as a country feed.
+    CountryNode {
+        /// The folder (searched recursively for *.json).
+        #[arg(long)]
+        dir: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        bind: std::net::SocketAddr,
+        /// Publisher name in the feed (default: the folder's name).
+        #[arg(long)]
+        publisher: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// Register a feed to pull.
+    Add {
+        /// A unique name.
+        #[arg(long)]
+        name: String,
+        /// The feed URL.
+        #[arg(long)]
+        url: String,
+        /// Bearer token the source expects (stored, never shown again).
+        #[arg(long, env = "HUB_SOURCE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Seconds between pulls.
+        #[arg(long, default_value_t = 900)]
+        interval: i32,
+        /// Country teams it may publish for, comma-separated (e.g. COL,PER).
+        #[arg(long, value_delimiter = ',', required = true)]
+        countries: Vec<String>,
+    },
+    /// List sources with their health (never their tokens).
+    List,
 }
 
 #[derive(Debug, Args)]

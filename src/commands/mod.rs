@@ -10,6 +10,7 @@ use hub_store::{Db, StoreError};
 use crate::cli::{Cli, Command};
 use crate::logging;
 
+mod federation;
 mod rates;
 mod seed;
 mod serve;
@@ -78,7 +79,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let command = cli.command.unwrap_or(Command::Serve);
     let config = load_config()?;
     let default_log = match command {
-        Command::Serve => "info,sqlx=warn,sea_orm=warn",
+        Command::Serve | Command::CountryNode { .. } => "info,sqlx=warn,sea_orm=warn",
+        Command::Sync { .. } => "info,sqlx=warn,sea_orm=warn,hub_ingest=warn",
         _ => "warn",
     };
     logging::init(config.log_format, default_log);
@@ -96,5 +98,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Rates(crate::cli::RatesCommand::Import { file }) => {
             rates::import(config, &file).await
         }
+        Command::Sources(command) => federation::sources(config, command).await,
+        Command::Sync { source } => federation::sync(config, source).await,
+        Command::CountryNode {
+            dir,
+            bind,
+            publisher,
+        } => federation::country_node(dir, bind, publisher).await,
     }
 }

@@ -10,6 +10,9 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::time::Duration;
+
+use hub_federation::FederationSettings;
 
 /// What `serve` loads into an empty database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +53,15 @@ pub struct Config {
     pub workplan_approvals_required: u32,
     /// `HUB_MAX_BODY_BYTES`: largest accepted request body (default 5 MiB).
     pub max_body_bytes: usize,
+    /// `HUB_PUBLISHER`: the name this hub gives itself in the feed it serves (default
+    /// `romt-hub-lac`).
+    pub publisher: String,
+    /// Federation: `HUB_FEDERATION_SCHEDULER` (pull on schedule, default true),
+    /// `HUB_FEDERATION_CONCURRENCY` (8), `HUB_FEDERATION_CONNECT_TIMEOUT_SECS` (5),
+    /// `HUB_FEDERATION_TIMEOUT_SECS` (30), `HUB_FEDERATION_MAX_BODY_BYTES` (20 MiB),
+    /// `HUB_FEDERATION_RETRIES` (3), `HUB_FEDERATION_CIRCUIT_FAILURES` (5),
+    /// `HUB_FEDERATION_CIRCUIT_COOLDOWN_SECS` (300), `HUB_REPLICA_ID` (generated).
+    pub federation: FederationSettings,
 }
 
 impl fmt::Debug for Config {
@@ -69,6 +81,8 @@ impl fmt::Debug for Config {
                 &self.workplan_approvals_required,
             )
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("publisher", &self.publisher)
+            .field("federation", &self.federation)
             .finish()
     }
 }
@@ -84,6 +98,8 @@ impl Default for Config {
             log_format: LogFormat::Text,
             workplan_approvals_required: 1,
             max_body_bytes: 5 * 1024 * 1024,
+            publisher: "romt-hub-lac".to_owned(),
+            federation: FederationSettings::default(),
         }
     }
 }
@@ -112,6 +128,16 @@ const KEYS: &[&str] = &[
     "log_format",
     "workplan_approvals_required",
     "max_body_bytes",
+    "publisher",
+    "federation_scheduler",
+    "federation_concurrency",
+    "federation_connect_timeout_secs",
+    "federation_timeout_secs",
+    "federation_max_body_bytes",
+    "federation_retries",
+    "federation_circuit_failures",
+    "federation_circuit_cooldown_secs",
+    "replica_id",
 ];
 
 /// Where each raw value came from, for error messages.
@@ -241,9 +267,103 @@ impl Config {
                         .filter(|n| (1024..=100 * 1024 * 1024).contains(n))
                 },
             )?,
+            publisher: layers.parse(
+                "publisher",
+                "1 to 100 letters, digits, '.', '_', '-' or ':'",
+                defaults.publisher,
+                |v| {
+                    ((1..=100).contains(&v.len())
+                        && v.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"._-:".contains(&b)))
+                    .then(|| v.to_owned())
+                },
+            )?,
+            federation: federation(&layers, defaults.federation)?,
         };
         Ok(config)
     }
+}
+
+fn federation(
+    layers: &Layers,
+    defaults: FederationSettings,
+) -> Result<FederationSettings, ConfigError> {
+    let seconds = |n: u64| Duration::from_secs(n);
+    let positive = |range: std::ops::RangeInclusive<u64>| {
+        move |v: &str| u64::from_str(v).ok().filter(|n| range.contains(n))
+    };
+    Ok(FederationSettings {
+        scheduler: layers.parse(
+            "federation_scheduler",
+            "true or false",
+            defaults.scheduler,
+            parse_bool,
+        )?,
+        concurrency: layers.parse(
+            "federation_concurrency",
+            "a whole number from 1 to 256",
+            defaults.concurrency,
+            |v| usize::from_str(v).ok().filter(|n| (1..=256).contains(n)),
+        )?,
+        connect_timeout: layers
+            .parse(
+                "federation_connect_timeout_secs",
+                "seconds from 1 to 300",
+                None,
+                |v| positive(1..=300)(v).map(Some),
+            )?
+            .map_or(defaults.connect_timeout, seconds),
+        total_timeout: layers
+            .parse(
+                "federation_timeout_secs",
+                "seconds from 1 to 3600",
+                None,
+                |v| positive(1..=3600)(v).map(Some),
+            )?
+            .map_or(defaults.total_timeout, seconds),
+        max_body_bytes: layers.parse(
+            "federation_max_body_bytes",
+            "a number of bytes from 1024 to 1073741824",
+            defaults.max_body_bytes,
+            |v| {
+                usize::from_str(v)
+                    .ok()
+                    .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
+            },
+        )?,
+        retries: layers.parse(
+            "federation_retries",
+            "a whole number from 0 to 20",
+            defaults.retries,
+            |v| usize::from_str(v).ok().filter(|n| *n <= 20),
+        )?,
+        circuit_threshold: layers.parse(
+            "federation_circuit_failures",
+            "a whole number from 1 to 1000",
+            defaults.circuit_threshold,
+            |v| u32::from_str(v).ok().filter(|n| (1..=1000).contains(n)),
+        )?,
+        circuit_cooldown: layers
+            .parse(
+                "federation_circuit_cooldown_secs",
+                "seconds from 1 to 86400",
+                None,
+                |v| positive(1..=86_400)(v).map(Some),
+            )?
+            .map_or(defaults.circuit_cooldown, seconds),
+        replica_id: layers.parse(
+            "replica_id",
+            "1 to 100 letters, digits, '.', '_' or '-'",
+            defaults.replica_id.clone(),
+            |v| {
+                ((1..=100).contains(&v.len())
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
+                .then(|| v.to_owned())
+            },
+        )?,
+        ..defaults
+    })
 }
 
 fn read_file(path: &PathBuf) -> Result<Vec<(&'static str, String)>, ConfigError> {
@@ -299,7 +419,27 @@ mod tests {
 
     #[test]
     fn defaults_apply_without_any_setting() {
-        assert_eq!(Config::load(&env(&[])).unwrap(), Config::default());
+        let config = Config::load(&env(&[])).unwrap();
+        let defaults = Config::default();
+        assert_eq!(config.bind, defaults.bind);
+        assert_eq!(config.database_url, defaults.database_url);
+        assert_eq!(config.federation.concurrency, 8);
+        assert_eq!(config.federation.total_timeout, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn federation_settings_come_from_the_environment() {
+        let config = Config::load(&env(&[
+            ("HUB_FEDERATION_TIMEOUT_SECS", "12"),
+            ("HUB_FEDERATION_SCHEDULER", "false"),
+            ("HUB_REPLICA_ID", "hub-a"),
+        ]))
+        .unwrap();
+        assert_eq!(config.federation.total_timeout, Duration::from_secs(12));
+        assert!(!config.federation.scheduler);
+        assert_eq!(config.federation.replica_id, "hub-a");
+        let err = Config::load(&env(&[("HUB_FEDERATION_CONCURRENCY", "0")])).unwrap_err();
+        assert!(err.to_string().contains("HUB_FEDERATION_CONCURRENCY"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! REST endpoints: `POST /api/v1/submissions`.
+//! REST endpoints: `POST /api/v1/submissions` and `GET /federation/v1/feed`.
 
 use axum::Extension;
 use axum::Json;
@@ -13,6 +13,61 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::graphql::read_json_body;
 use crate::state::AppState;
+
+/// `GET /federation/v1/feed?since=CURSOR&limit=N`: the hub's accepted documents, oldest first,
+/// that the caller may see whole, as a `country-feed`; `ETag` and `If-None-Match` give 304.
+pub async fn feed(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let since = params
+        .get("since")
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<i64>()
+                .map_err(|_| ApiError::invalid("since", "not a cursor this feed returned"))
+        })
+        .transpose()?;
+    let limit = match params.get("limit") {
+        None => hub_federation::feed::DEFAULT_LIMIT,
+        Some(text) => text
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=hub_federation::feed::MAX_LIMIT).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "limit",
+                    format!("from 1 to {}", hub_federation::feed::MAX_LIMIT),
+                )
+            })?,
+    };
+    let (page, etag) = hub_federation::feed::hub_feed(
+        state.db(),
+        &caller.viewer(),
+        &state.config().publisher,
+        since,
+        limit,
+    )
+    .await?;
+    let etag_value = HeaderValue::from_str(&etag).map_err(|e| ApiError::Internal(e.to_string()))?;
+    if headers
+        .get(axum::http::header::IF_NONE_MATCH)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
+    {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(axum::http::header::ETAG, etag_value)],
+        )
+            .into_response());
+    }
+    let mut response = Json(page).into_response();
+    response
+        .headers_mut()
+        .insert(axum::http::header::ETAG, etag_value);
+    Ok(response)
+}
 
 /// Header naming an idempotency key.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";

@@ -17,6 +17,7 @@ pub fn router(state: AppState) -> Router {
                 .fallback(graphql::method_not_allowed),
         )
         .route("/api/v1/submissions", post(rest::submit))
+        .route("/federation/v1/feed", get(rest::feed))
         .layer(from_fn_with_state(state.clone(), auth::authenticate));
 
     Router::new()

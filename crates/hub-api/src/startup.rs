@@ -31,6 +31,8 @@ pub enum StartupError {
     Demo(IngestError),
     #[error(transparent)]
     Schemas(#[from] hub_ingest::schemas::SchemaError),
+    #[error("cannot build the federation HTTP client: {0}")]
+    Client(#[from] hub_federation::client::FetchError),
 }
 
 /// A hub ready to serve.
@@ -102,22 +104,42 @@ pub async fn prepare(config: Config) -> Result<Prepared, StartupError> {
         .map_err(StartupError::Token)?;
         Some(secret)
     };
+    let puller = hub_federation::client::http_client(&config.federation)?;
     Ok(Prepared {
-        state: AppState::new(db, config, ingestor),
+        state: AppState::new(db, config, ingestor, puller),
         first_admin_token,
     })
 }
 
-/// Serves on `listener` until `shutdown` completes, then lets in-flight requests finish.
+/// Serves on `listener` (and runs the federation scheduler, when enabled) until `shutdown`
+/// completes, then lets in-flight requests and pulls finish.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let settings = state.config().federation.clone();
+    let scheduler = settings.scheduler.then(|| {
+        hub_federation::scheduler::spawn(
+            state.db().clone(),
+            state.ingestor().clone(),
+            state.puller().clone(),
+            settings,
+            stopped,
+        )
+    });
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        })
+        .await;
+    if let Some(scheduler) = scheduler {
+        let _ = scheduler.await;
+    }
+    served
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -22,6 +22,8 @@ pub struct App {
     pub schema: HubSchema,
     pub ingestor: Ingestor,
     pub cache: FigureCache,
+    /// The HTTP client of the federation puller.
+    pub puller: reqwest::Client,
 }
 
 impl std::fmt::Debug for App {
@@ -34,7 +36,7 @@ impl std::fmt::Debug for App {
 
 impl AppState {
     /// Assembles the state from an open, migrated database.
-    pub fn new(db: Db, config: Config, ingestor: Ingestor) -> Self {
+    pub fn new(db: Db, config: Config, ingestor: Ingestor, puller: reqwest::Client) -> Self {
         AppState(Arc::new(App {
             db,
             config,
@@ -42,7 +44,13 @@ impl AppState {
             schema: crate::graphql::build_schema(),
             ingestor,
             cache: FigureCache::default(),
+            puller,
         }))
+    }
+
+    /// The HTTP client of the federation puller.
+    pub fn puller(&self) -> &reqwest::Client {
+        &self.0.puller
     }
 
     /// The cache of computed figures.

@@ -275,8 +275,8 @@ pub async fn completeness(
 }
 
 /// Countries whose data comes from a federation source that is stale.
-pub async fn stale_countries(_app: &AppState) -> Result<BTreeSet<String>, ApiError> {
-    Ok(BTreeSet::new())
+pub async fn stale_countries(app: &AppState) -> Result<BTreeSet<String>, ApiError> {
+    Ok(hub_store::sources::stale_countries(app.db(), Utc::now()).await?)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! REST handlers and the CLI use. Every error carries `extensions.code` (see [`ApiError`]).
 //!
 //! Layout: one module per area ([`reference`], [`access`], [`submission`], [`analytics`],
-//! [`admin`]);
+//! [`federation`], [`admin`]);
 //! [`limits`] guards depth, complexity and aliases.
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -21,6 +21,7 @@ use crate::state::AppState;
 pub mod access;
 pub mod admin;
 pub mod analytics;
+pub mod federation;
 pub mod limits;
 pub mod reference;
 pub mod submission;
@@ -32,12 +33,17 @@ pub struct QueryRoot(
     access::AccessQuery,
     submission::SubmissionQuery,
     analytics::AnalyticsQuery,
+    federation::FederationQuery,
     admin::AdminQuery,
 );
 
 /// Root of all mutations.
 #[derive(MergedObject, Default, Debug)]
-pub struct MutationRoot(submission::SubmissionMutation, admin::AdminMutation);
+pub struct MutationRoot(
+    submission::SubmissionMutation,
+    admin::AdminMutation,
+    federation::FederationMutation,
+);
 
 /// The hub's GraphQL schema.
 pub type HubSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
