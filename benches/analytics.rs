@@ -86,7 +86,9 @@ fn main() {
         for bench in databases().await {
             let values = load(&bench.db, &ingestor).await;
             eprintln!("{}: {values} values loaded", bench.name);
-            let app = AppState::new(bench.db.clone(), Config { database_url: bench.url.clone(), ..Config::default() }, ingestor.clone());
+            let config = Config { database_url: bench.url.clone(), ..Config::default() };
+            let puller = hub_federation::client::http_client(&config.federation).expect("client");
+            let app = AppState::new(bench.db.clone(), config, ingestor.clone(), puller);
             let analyst = Viewer::token(Role::Analyst, None);
             let year = "('2025-Q1','2025-Q2','2025-Q3','2025-Q4')";
 

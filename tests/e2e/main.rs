@@ -14,5 +14,6 @@
 mod support;
 
 mod analytics;
+mod federation;
 mod foundation;
 mod ingest;

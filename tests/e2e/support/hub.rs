@@ -43,6 +43,8 @@ impl TestHub {
             seed: SeedMode::Reference,
             ..Config::default()
         };
+        // Tests pull by hand unless they start the scheduler themselves.
+        config.federation.scheduler = false;
         adjust(&mut config);
         let prepared = prepare(config.clone()).await.expect("hub prepares");
         let listener = TcpListener::bind(config.bind).await.expect("bind");
@@ -114,6 +116,47 @@ impl Drop for TestHub {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+    }
+}
+
+/// A second hub process on the same database, for replica tests.
+#[derive(Debug)]
+pub struct Replica {
+    pub url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl TestHub {
+    /// Starts another hub on this hub's database.
+    pub async fn replica(&self, adjust: impl FnOnce(&mut Config)) -> Replica {
+        let mut config = Config {
+            database_url: self.database.url.clone(),
+            db_max_connections: 4,
+            bind: "127.0.0.1:0".parse().expect("address"),
+            seed: SeedMode::Reference,
+            ..Config::default()
+        };
+        config.federation.scheduler = false;
+        adjust(&mut config);
+        let prepared = prepare(config.clone()).await.expect("replica prepares");
+        let listener = TcpListener::bind(config.bind).await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let (tx, rx) = oneshot::channel();
+        tokio::spawn(serve(prepared.state, listener, async {
+            let _ = rx.await;
+        }));
+        Replica {
+            url,
+            shutdown: Some(tx),
         }
     }
 }
