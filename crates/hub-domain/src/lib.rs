@@ -9,6 +9,7 @@
 //! Layout:
 //! - [`codes`]: country, currency, agency and KPI codes.
 //! - [`federation`]: source health, the circuit breaker and full-jitter backoff.
+//! - [`governance`]: the work plan's state machine and budget, ToR and meeting rules.
 //! - [`period`]: reporting periods (`YYYY-Qn`, `YYYY`) and months (`YYYY-MM`).
 //! - [`catalogue`]: service lines, units, directions and aggregation rules of the KPI catalogue.
 //! - [`access`]: roles, classifications and who may see what.
@@ -24,6 +25,7 @@ pub mod analytics;
 pub mod catalogue;
 pub mod codes;
 pub mod federation;
+pub mod governance;
 pub mod money;
 pub mod period;
 pub mod submission;

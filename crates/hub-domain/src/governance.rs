@@ -1,0 +1,555 @@
+//! Regional governance rules (DESIGN §10): the work plan's state machine and budget, the
+//! task forces' terms of reference, and the flags of meetings and action items.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use rust_decimal::Decimal;
+
+use crate::access::Role;
+
+vocabulary!(
+    /// Where a version of the ROMT annual work plan stands.
+    WorkPlanStatus, "work plan status" {
+        /// Being written by the ROMT.
+        Draft => "DRAFT",
+        /// Frozen, awaiting RCP approval.
+        Submitted => "SUBMITTED",
+        /// Approved by the RCP.
+        Approved => "APPROVED",
+        /// Sent back by the RCP with a comment; the ROMT edits and resubmits.
+        Returned => "RETURNED",
+        /// Replaced by an approved amendment.
+        Superseded => "SUPERSEDED",
+    }
+);
+
+vocabulary!(
+    /// What is done to a work plan.
+    WorkPlanAction, "work plan action" {
+        Create => "CREATE",
+        Edit => "EDIT",
+        Submit => "SUBMIT",
+        Approve => "APPROVE",
+        Return => "RETURN",
+        Amend => "AMEND",
+        Supersede => "SUPERSEDE",
+    }
+);
+
+vocabulary!(
+    /// Where a work-plan activity stands.
+    ActivityStatus, "activity status" {
+        Planned => "PLANNED",
+        Ongoing => "ONGOING",
+        Completed => "COMPLETED",
+        Cancelled => "CANCELLED",
+    }
+);
+
+vocabulary!(
+    /// Whether a task force is running.
+    TaskForceStatus, "task force status" {
+        Active => "ACTIVE",
+        Closed => "CLOSED",
+    }
+);
+
+vocabulary!(
+    /// Where a task force deliverable stands.
+    DeliverableStatus, "deliverable status" {
+        Planned => "PLANNED",
+        InProgress => "IN_PROGRESS",
+        Done => "DONE",
+    }
+);
+
+vocabulary!(
+    /// A progress report's traffic light.
+    ProgressRating, "progress rating" {
+        Green => "GREEN",
+        Amber => "AMBER",
+        Red => "RED",
+    }
+);
+
+vocabulary!(
+    /// Which body meets.
+    MeetingBody, "meeting body" {
+        Romt => "ROMT",
+        Rcp => "RCP",
+    }
+);
+
+vocabulary!(
+    /// Whether an action item is done.
+    ActionStatus, "action item status" {
+        Open => "OPEN",
+        Done => "DONE",
+    }
+);
+
+/// Why a work plan cannot change that way.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("{action} is for {allowed} tokens")]
+    WrongRole {
+        action: WorkPlanAction,
+        allowed: &'static str,
+    },
+    #[error("a {status} plan cannot be {verb}")]
+    WrongState {
+        status: WorkPlanStatus,
+        verb: &'static str,
+    },
+    #[error("returning a plan needs a comment saying what to change")]
+    CommentRequired,
+}
+
+/// The transitions of DESIGN §10. `approvals` is how many distinct agencies will have approved
+/// this submission counting this one; `required` how many it needs. Returns the status after.
+pub fn transition(
+    status: WorkPlanStatus,
+    action: WorkPlanAction,
+    role: Role,
+    approvals: u32,
+    required: u32,
+    comment: Option<&str>,
+) -> Result<WorkPlanStatus, TransitionError> {
+    use WorkPlanAction as A;
+    use WorkPlanStatus as S;
+    let romt = matches!(role, Role::Romt | Role::Admin);
+    let wrong_state = |verb| TransitionError::WrongState { status, verb };
+    match action {
+        A::Create | A::Edit | A::Submit | A::Amend if !romt => Err(TransitionError::WrongRole {
+            action,
+            allowed: "ROMT or ADMIN",
+        }),
+        A::Approve | A::Return if role != Role::Rcp => Err(TransitionError::WrongRole {
+            action,
+            allowed: "RCP",
+        }),
+        A::Create => Ok(S::Draft),
+        A::Edit => match status {
+            S::Draft | S::Returned => Ok(S::Draft),
+            _ => Err(wrong_state(
+                "edited (a submitted plan is frozen; amend an approved one)",
+            )),
+        },
+        A::Submit => match status {
+            S::Draft | S::Returned => Ok(S::Submitted),
+            _ => Err(wrong_state("submitted")),
+        },
+        A::Approve => match status {
+            S::Submitted if approvals >= required => Ok(S::Approved),
+            S::Submitted => Ok(S::Submitted),
+            _ => Err(wrong_state("approved")),
+        },
+        A::Return => match (status, comment.map(str::trim)) {
+            (S::Submitted, Some(c)) if !c.is_empty() => Ok(S::Returned),
+            (S::Submitted, _) => Err(TransitionError::CommentRequired),
+            _ => Err(wrong_state("returned")),
+        },
+        A::Amend => match status {
+            S::Approved => Ok(S::Approved),
+            _ => Err(wrong_state("amended (only an approved plan is amended)")),
+        },
+        A::Supersede => match status {
+            S::Approved => Ok(S::Superseded),
+            _ => Err(wrong_state("superseded")),
+        },
+    }
+}
+
+/// An activity's budget: what it needs and what is secured; the gap is derived, never entered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Budget {
+    pub required: Decimal,
+    pub available: Decimal,
+}
+
+/// Why a budget is impossible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum BudgetError {
+    #[error("budgets cannot be negative")]
+    Negative,
+    #[error("available funds cannot exceed the required budget")]
+    AvailableAboveRequired,
+}
+
+impl Budget {
+    /// A budget, checked.
+    pub fn new(required: Decimal, available: Decimal) -> Result<Self, BudgetError> {
+        if required.is_sign_negative() || available.is_sign_negative() {
+            return Err(BudgetError::Negative);
+        }
+        if available > required {
+            return Err(BudgetError::AvailableAboveRequired);
+        }
+        Ok(Self {
+            required,
+            available,
+        })
+    }
+
+    /// What is still to be mobilized.
+    pub fn to_be_mobilized(self) -> Decimal {
+        self.required - self.available
+    }
+}
+
+impl std::ops::Add for Budget {
+    type Output = Budget;
+    fn add(self, other: Budget) -> Budget {
+        Budget {
+            required: self.required + other.required,
+            available: self.available + other.available,
+        }
+    }
+}
+
+/// One field of an activity that changed between two versions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// How two versions of a plan differ.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlanDiff {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    /// Activity code → its changed fields.
+    pub changed: BTreeMap<String, Vec<FieldChange>>,
+    /// Change of the totals (to − from).
+    pub budget_delta: Budget,
+}
+
+/// Compares two versions, each a map activity code → (fields by name, budget).
+pub fn diff(
+    from: &BTreeMap<String, (BTreeMap<String, String>, Budget)>,
+    to: &BTreeMap<String, (BTreeMap<String, String>, Budget)>,
+) -> PlanDiff {
+    let mut out = PlanDiff::default();
+    let total = |plan: &BTreeMap<String, (BTreeMap<String, String>, Budget)>| {
+        plan.values()
+            .fold(Budget::default(), |acc, (_, b)| acc + *b)
+    };
+    let (before, after) = (total(from), total(to));
+    out.budget_delta = Budget {
+        required: after.required - before.required,
+        available: after.available - before.available,
+    };
+    for code in to.keys().filter(|c| !from.contains_key(*c)) {
+        out.added.push(code.clone());
+    }
+    for code in from.keys().filter(|c| !to.contains_key(*c)) {
+        out.removed.push(code.clone());
+    }
+    for (code, (old_fields, _)) in from {
+        let Some((new_fields, _)) = to.get(code) else {
+            continue;
+        };
+        let mut names: Vec<&String> = old_fields.keys().chain(new_fields.keys()).collect();
+        names.sort();
+        names.dedup();
+        let changes: Vec<FieldChange> = names
+            .into_iter()
+            .filter_map(|name| {
+                let (a, b) = (old_fields.get(name), new_fields.get(name));
+                (a != b).then(|| FieldChange {
+                    field: name.clone(),
+                    from: a.cloned().unwrap_or_default(),
+                    to: b.cloned().unwrap_or_default(),
+                })
+            })
+            .collect();
+        if !changes.is_empty() {
+            out.changed.insert(code.clone(), changes);
+        }
+    }
+    out
+}
+
+/// Chairmanship belongs to agencies, and to two different ones.
+pub fn check_chairs(chair: &str, co_chair: &str) -> Result<(), String> {
+    if chair == co_chair {
+        Err(format!(
+            "the chair and co-chair must be different agencies (both {chair})"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+vocabulary!(
+    /// A mark on a governance object that needs attention.
+    GovernanceFlag, "governance flag" {
+        /// A task force member without an alternate.
+        MemberWithoutAlternate => "MEMBER_WITHOUT_ALTERNATE",
+        /// A deliverable past its due date and not done.
+        DeliverableOverdue => "DELIVERABLE_OVERDUE",
+        /// A task force past its end date still active.
+        PastEndDate => "PAST_END_DATE",
+        /// The agenda went out less than 3 working days before the meeting.
+        AgendaLate => "AGENDA_LATE",
+        /// Not more than half of the member agencies attended.
+        NoQuorum => "NO_QUORUM",
+        /// Minutes not circulated within 7 days of the meeting.
+        MinutesOverdue => "MINUTES_OVERDUE",
+        /// An action item past its deadline and not done.
+        Overdue => "OVERDUE",
+    }
+);
+
+/// Working days an agenda must precede its meeting.
+pub const AGENDA_WORKING_DAYS: i64 = 3;
+/// Days after a meeting within which minutes must be circulated.
+pub const MINUTES_DAYS: i64 = 7;
+
+fn is_working_day(day: NaiveDate) -> bool {
+    !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Working days (Monday to Friday) from `sent` (included) to `meeting` (excluded).
+pub fn working_days_between(sent: NaiveDate, meeting: NaiveDate) -> i64 {
+    sent.iter_days()
+        .take_while(|d| *d < meeting)
+        .filter(|d| is_working_day(*d))
+        .count() as i64
+}
+
+/// An agenda is late when it went out less than 3 working days before the meeting (sent on the
+/// Friday for a Wednesday meeting is in time; on the Saturday it is late).
+pub fn agenda_late(sent: Option<NaiveDate>, meeting: NaiveDate, today: NaiveDate) -> bool {
+    match sent {
+        Some(sent) => working_days_between(sent, meeting) < AGENDA_WORKING_DAYS,
+        // Not sent yet: late once there are fewer than 3 working days left.
+        None => working_days_between(today, meeting) < AGENDA_WORKING_DAYS,
+    }
+}
+
+/// Quorum is more than half of the member agencies: exactly half is not enough.
+pub fn has_quorum(attending: usize, members: usize) -> bool {
+    attending * 2 > members
+}
+
+/// Minutes are overdue when circulated more than 7 days after the meeting, or not circulated
+/// and more than 7 days have passed.
+pub fn minutes_overdue(
+    meeting: NaiveDate,
+    circulated: Option<NaiveDate>,
+    today: NaiveDate,
+) -> bool {
+    let day = circulated.unwrap_or(today);
+    (day - meeting).num_days() > MINUTES_DAYS
+}
+
+/// Past its deadline and not done.
+pub fn overdue(deadline: NaiveDate, done: bool, today: NaiveDate) -> bool {
+    !done && deadline < today
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use WorkPlanAction as A;
+    use WorkPlanStatus as S;
+    use std::str::FromStr;
+
+    fn d(text: &str) -> Decimal {
+        Decimal::from_str(text).unwrap()
+    }
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_allowed_transition() {
+        let ok = |status, action, role, approvals, comment| {
+            transition(status, action, role, approvals, 2, comment).unwrap()
+        };
+        assert_eq!(ok(S::Draft, A::Create, Role::Romt, 0, None), S::Draft);
+        assert_eq!(ok(S::Draft, A::Edit, Role::Romt, 0, None), S::Draft);
+        assert_eq!(ok(S::Returned, A::Edit, Role::Admin, 0, None), S::Draft);
+        assert_eq!(ok(S::Draft, A::Submit, Role::Romt, 0, None), S::Submitted);
+        assert_eq!(
+            ok(S::Returned, A::Submit, Role::Romt, 0, None),
+            S::Submitted
+        );
+        assert_eq!(
+            ok(S::Submitted, A::Approve, Role::Rcp, 1, None),
+            S::Submitted
+        );
+        assert_eq!(
+            ok(S::Submitted, A::Approve, Role::Rcp, 2, None),
+            S::Approved
+        );
+        assert_eq!(
+            ok(S::Submitted, A::Return, Role::Rcp, 0, Some("budget")),
+            S::Returned
+        );
+        assert_eq!(ok(S::Approved, A::Amend, Role::Romt, 0, None), S::Approved);
+        assert_eq!(
+            ok(S::Approved, A::Supersede, Role::Rcp, 0, None),
+            S::Superseded
+        );
+    }
+
+    #[test]
+    fn every_forbidden_transition_by_state() {
+        let forbidden = [
+            (S::Submitted, A::Edit),
+            (S::Approved, A::Edit),
+            (S::Superseded, A::Edit),
+            (S::Submitted, A::Submit),
+            (S::Approved, A::Submit),
+            (S::Superseded, A::Submit),
+            (S::Draft, A::Approve),
+            (S::Returned, A::Approve),
+            (S::Approved, A::Approve),
+            (S::Superseded, A::Approve),
+            (S::Draft, A::Return),
+            (S::Approved, A::Return),
+            (S::Returned, A::Return),
+            (S::Draft, A::Amend),
+            (S::Submitted, A::Amend),
+            (S::Returned, A::Amend),
+            (S::Superseded, A::Amend),
+            (S::Draft, A::Supersede),
+        ];
+        for (status, action) in forbidden {
+            let role = if matches!(action, A::Approve | A::Return | A::Supersede) {
+                Role::Rcp
+            } else {
+                Role::Romt
+            };
+            let result = transition(status, action, role, 5, 1, Some("comment"));
+            assert!(
+                matches!(result, Err(TransitionError::WrongState { .. })),
+                "{status} {action}: {result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_romt_edits_and_only_rcp_decides() {
+        for role in [Role::Rcp, Role::Analyst, Role::Country] {
+            assert!(matches!(
+                transition(S::Draft, A::Submit, role, 0, 1, None),
+                Err(TransitionError::WrongRole { .. })
+            ));
+        }
+        for role in [Role::Romt, Role::Admin, Role::Analyst] {
+            assert!(matches!(
+                transition(S::Submitted, A::Approve, role, 1, 1, None),
+                Err(TransitionError::WrongRole { .. })
+            ));
+        }
+    }
+
+    #[test]
+    fn a_return_needs_a_comment() {
+        for comment in [None, Some(""), Some("   ")] {
+            assert_eq!(
+                transition(S::Submitted, A::Return, Role::Rcp, 0, 1, comment),
+                Err(TransitionError::CommentRequired)
+            );
+        }
+    }
+
+    #[test]
+    fn budget_gap_is_derived_and_impossible_budgets_refused() {
+        let budget = Budget::new(d("100000"), d("60000")).unwrap();
+        assert_eq!(budget.to_be_mobilized(), d("40000"));
+        assert_eq!(Budget::new(d("-1"), d("0")), Err(BudgetError::Negative));
+        assert_eq!(
+            Budget::new(d("10"), d("11")),
+            Err(BudgetError::AvailableAboveRequired)
+        );
+    }
+
+    #[test]
+    fn diff_names_added_removed_and_changed_activities_and_budget_deltas() {
+        let plan = |items: &[(&str, &str, &str, &str)]| {
+            items
+                .iter()
+                .map(|(code, title, required, available)| {
+                    (
+                        (*code).to_owned(),
+                        (
+                            BTreeMap::from([("title".to_owned(), (*title).to_owned())]),
+                            Budget::new(d(required), d(available)).unwrap(),
+                        ),
+                    )
+                })
+                .collect::<BTreeMap<_, _>>()
+        };
+        let from = plan(&[
+            ("A1", "Joint LTA", "100", "50"),
+            ("A2", "Roster", "40", "40"),
+        ]);
+        let to = plan(&[
+            ("A1", "Joint LTAs", "120", "50"),
+            ("A3", "Fleet", "30", "0"),
+        ]);
+        let diff = diff(&from, &to);
+        assert_eq!(diff.added, ["A3"]);
+        assert_eq!(diff.removed, ["A2"]);
+        assert_eq!(diff.changed["A1"][0].field, "title");
+        assert_eq!(
+            diff.budget_delta,
+            Budget {
+                required: d("10"),
+                available: d("-40")
+            }
+        );
+    }
+
+    #[test]
+    fn chair_and_co_chair_must_differ() {
+        assert!(check_chairs("UNDP", "UNICEF").is_ok());
+        assert!(check_chairs("UNDP", "UNDP").is_err());
+    }
+
+    #[test]
+    fn quorum_is_more_than_half_and_exactly_half_is_not() {
+        assert!(!has_quorum(3, 6));
+        assert!(has_quorum(4, 6));
+        assert!(has_quorum(3, 5));
+        assert!(!has_quorum(2, 5));
+    }
+
+    #[test]
+    fn agenda_sent_three_working_days_before_across_a_weekend_is_in_time() {
+        // Wednesday 2026-03-11; Friday 03-06 leaves Fri, Mon, Tue: 3 working days.
+        let meeting = date("2026-03-11");
+        let today = date("2026-01-01");
+        assert!(!agenda_late(Some(date("2026-03-06")), meeting, today));
+        // Saturday leaves Mon and Tue only.
+        assert!(agenda_late(Some(date("2026-03-07")), meeting, today));
+        assert!(agenda_late(Some(date("2026-03-09")), meeting, today));
+        assert!(!agenda_late(Some(date("2026-03-05")), meeting, today));
+    }
+
+    #[test]
+    fn minutes_on_day_seven_are_in_time_and_on_day_eight_overdue() {
+        let meeting = date("2026-03-11");
+        let today = date("2026-06-01");
+        assert!(!minutes_overdue(meeting, Some(date("2026-03-18")), today));
+        assert!(minutes_overdue(meeting, Some(date("2026-03-19")), today));
+        assert!(!minutes_overdue(meeting, None, date("2026-03-18")));
+        assert!(minutes_overdue(meeting, None, date("2026-03-19")));
+    }
+
+    #[test]
+    fn action_items_are_overdue_past_their_deadline_unless_done() {
+        let today = date("2026-03-11");
+        assert!(overdue(date("2026-03-10"), false, today));
+        assert!(!overdue(date("2026-03-11"), false, today));
+        assert!(!overdue(date("2026-03-10"), true, today));
+    }
+}
