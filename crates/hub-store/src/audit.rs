@@ -1,7 +1,10 @@
 //! The append-only audit log: who changed what, when, with digests of before and after.
 
 use hub_domain::access::Principal;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use sha2::{Digest, Sha256};
 
 use crate::entity::audit_log;
@@ -63,4 +66,31 @@ pub async fn record(db: &impl ConnectionTrait, entry: Entry<'_>) -> Result<(), S
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// A page of the audit log, newest first, optionally of one entity type and id; and whether
+/// more entries follow.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    entity_type: Option<&str>,
+    entity_id: Option<&str>,
+    before_id: Option<i64>,
+    first: u64,
+) -> Result<(Vec<audit_log::Model>, bool), StoreError> {
+    let mut query = audit_log::Entity::find()
+        .order_by_desc(audit_log::Column::Id)
+        .limit(first + 1);
+    if let Some(entity_type) = entity_type {
+        query = query.filter(audit_log::Column::EntityType.eq(entity_type));
+    }
+    if let Some(entity_id) = entity_id {
+        query = query.filter(audit_log::Column::EntityId.eq(entity_id));
+    }
+    if let Some(before) = before_id {
+        query = query.filter(audit_log::Column::Id.lt(before));
+    }
+    let mut rows = query.all(db).await?;
+    let more = rows.len() as u64 > first;
+    rows.truncate(usize::try_from(first).unwrap_or(usize::MAX));
+    Ok((rows, more))
 }

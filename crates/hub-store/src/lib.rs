@@ -9,6 +9,7 @@
 //! - [`db`]: connecting (SQLite pragmas, pool sizes), migrating, readiness.
 //! - [`entity`]: one module per table.
 //! - [`migration`]: versioned migrations.
+//! - [`governance`]: task forces, work plans, meetings and action items.
 //! - [`reference`]: country teams, currencies, agencies, KPI catalogue, exchange rates.
 //! - [`seed`]: the region's reference data, embedded from `seed/reference/`.
 //! - [`submissions`]: storing revisions as current, reading submissions and values back.
@@ -21,6 +22,7 @@ pub mod analytics;
 pub mod audit;
 pub mod db;
 pub mod entity;
+pub mod governance;
 pub mod idempotency;
 pub mod locks;
 pub mod mappings;

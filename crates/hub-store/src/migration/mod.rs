@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_ingestion;
 mod m0003_federation;
+mod m0004_governance;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_ingestion::Migration),
             Box::new(m0003_federation::Migration),
+            Box::new(m0004_governance::Migration),
         ]
     }
 }
