@@ -20,7 +20,7 @@ pub async fn run(config: Config, args: SeedArgs) -> Result<(), CliError> {
         SeedMode::Reference
     };
     let ingestor = hub_ingest::Ingestor::new().map_err(|e| CliError::Failed(e.into()))?;
-    hub_api::startup::seed(&db, mode, &ingestor)
+    hub_api::startup::seed(&db, mode, &ingestor, config.workplan_approvals_required)
         .await
         .map_err(|e| CliError::Failed(e.into()))?;
     eprintln!(

@@ -1,7 +1,9 @@
 //! `romt-hub token create|list|revoke`.
 
 use hub_api::Config;
-use hub_store::tokens::{self, NewToken};
+use hub_store::audit::{self, Actor};
+use hub_store::tokens::{self, NewToken, TokenInfo};
+use serde_json::json;
 
 use super::{CliError, open};
 use crate::cli::TokenCommand;
@@ -20,6 +22,7 @@ pub async fn run(config: Config, command: TokenCommand) -> Result<(), CliError> 
                 },
             )
             .await?;
+            record(&db, "token.create", &info, None).await?;
             let scope = [info.country.as_deref(), info.agency.as_deref()]
                 .into_iter()
                 .flatten()
@@ -75,9 +78,45 @@ pub async fn run(config: Config, command: TokenCommand) -> Result<(), CliError> 
             }
         }
         TokenCommand::Revoke { token } => {
+            let before = tokens::list(&db)
+                .await?
+                .into_iter()
+                .find(|t| t.label == token || t.id.to_string() == token);
             let info = tokens::revoke(&db, &token).await?;
+            record(&db, "token.revoke", &info, before.as_ref()).await?;
             eprintln!("token #{} {:?} is revoked", info.id, info.label);
         }
     }
+    Ok(())
+}
+
+fn describe(info: &TokenInfo) -> serde_json::Value {
+    json!({ "label": info.label, "role": info.role, "country": info.country, "agency": info.agency,
+            "revoked": info.revoked_at.is_some() })
+}
+
+/// Audits a token change made from the command line (the operator has the database).
+async fn record(
+    db: &hub_store::Db,
+    action: &str,
+    info: &TokenInfo,
+    before: Option<&TokenInfo>,
+) -> Result<(), CliError> {
+    let after = describe(info);
+    let before = before.map(describe);
+    audit::record(
+        db,
+        audit::Entry {
+            actor: &Actor::System("cli".into()),
+            action,
+            entity_type: "access_token",
+            entity_id: info.id.to_string(),
+            before: before.as_ref(),
+            after: Some(&after),
+            request_id: None,
+            summary: Some(format!("{action} {:?} ({})", info.label, info.role)),
+        },
+    )
+    .await?;
     Ok(())
 }

@@ -9,6 +9,7 @@
 //! - [`state`]: the shared application state.
 //! - [`auth`]: bearer tokens to callers.
 //! - [`request`]: request ids, spans and access logs.
+//! - [`governance`]: task forces, work plans, meetings (services).
 //! - [`error`]: the one API error type with HTTP status and GraphQL code per variant.
 //! - [`graphql`]: the GraphQL schema, one module per area.
 //! - [`rest`]: `POST /api/v1/submissions`.
@@ -18,6 +19,7 @@ pub mod analytics;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod governance;
 pub mod graphql;
 pub mod health;
 pub mod metrics;

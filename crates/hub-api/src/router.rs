@@ -16,6 +16,7 @@ pub fn router(state: AppState) -> Router {
                 .post(graphql::handler)
                 .fallback(graphql::method_not_allowed),
         )
+        .route("/graphql/ws", get(graphql::ws))
         .route("/api/v1/submissions", post(rest::submit))
         .route("/federation/v1/feed", get(rest::feed))
         .layer(from_fn_with_state(state.clone(), auth::authenticate));

@@ -31,6 +31,8 @@ pub enum StartupError {
     Demo(IngestError),
     #[error(transparent)]
     Schemas(#[from] hub_ingest::schemas::SchemaError),
+    #[error("cannot load the demo governance data: {0}")]
+    Governance(String),
     #[error("cannot build the federation HTTP client: {0}")]
     Client(#[from] hub_federation::client::FetchError),
 }
@@ -59,7 +61,12 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
 
 /// Loads seed data per `mode`: reference data (idempotently), and for `demo` the demo data set
 /// through the ingestion pipeline.
-pub async fn seed(db: &Db, mode: SeedMode, ingestor: &Ingestor) -> Result<(), StartupError> {
+pub async fn seed(
+    db: &Db,
+    mode: SeedMode,
+    ingestor: &Ingestor,
+    approvals_required: u32,
+) -> Result<(), StartupError> {
     if mode == SeedMode::None {
         return Ok(());
     }
@@ -72,6 +79,10 @@ pub async fn seed(db: &Db, mode: SeedMode, ingestor: &Ingestor) -> Result<(), St
             .await
             .map_err(StartupError::Demo)?;
         tracing::info!(?report, "demo data set loaded");
+        crate::governance::demo::load(db, approvals_required)
+            .await
+            .map_err(|e| StartupError::Governance(e.to_string()))?;
+        tracing::info!("demo governance data loaded");
     }
     Ok(())
 }
@@ -86,18 +97,39 @@ pub async fn prepare(config: Config) -> Result<Prepared, StartupError> {
         .is_empty();
     if empty {
         tracing::info!(mode = ?config.seed, "empty database: seeding");
-        seed(&db, config.seed, &ingestor).await?;
+        seed(
+            &db,
+            config.seed,
+            &ingestor,
+            config.workplan_approvals_required,
+        )
+        .await?;
     }
     let first_admin_token = if tokens::any(&db).await.map_err(StartupError::Token)? {
         None
     } else {
-        let (_, secret) = tokens::create(
+        let (info, secret) = tokens::create(
             &db,
             tokens::NewToken {
                 label: INITIAL_ADMIN_LABEL.to_owned(),
                 role: Role::Admin,
                 country: None,
                 agency: None,
+            },
+        )
+        .await
+        .map_err(StartupError::Token)?;
+        hub_store::audit::record(
+            &db,
+            hub_store::audit::Entry {
+                actor: &hub_store::audit::Actor::System("startup".into()),
+                action: "token.create",
+                entity_type: "access_token",
+                entity_id: info.id.to_string(),
+                before: None,
+                after: Some(&serde_json::json!({ "label": info.label, "role": info.role })),
+                request_id: None,
+                summary: Some("first admin token created on an empty database".into()),
             },
         )
         .await

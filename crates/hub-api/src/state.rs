@@ -7,6 +7,7 @@ use hub_store::Db;
 
 use crate::analytics::cache::FigureCache;
 use crate::config::Config;
+use crate::governance::workplan::PlanEvent;
 use crate::graphql::HubSchema;
 use crate::metrics::Metrics;
 
@@ -24,6 +25,8 @@ pub struct App {
     pub cache: FigureCache,
     /// The HTTP client of the federation puller.
     pub puller: reqwest::Client,
+    /// Work plan changes, for `workPlanEvents` subscribers.
+    pub plan_events: tokio::sync::broadcast::Sender<PlanEvent>,
 }
 
 impl std::fmt::Debug for App {
@@ -45,7 +48,18 @@ impl AppState {
             ingestor,
             cache: FigureCache::default(),
             puller,
+            plan_events: tokio::sync::broadcast::channel(256).0,
         }))
+    }
+
+    /// Tells subscribers about a work plan change (nobody listening is fine).
+    pub fn publish_plan_event(&self, event: PlanEvent) {
+        let _ = self.0.plan_events.send(event);
+    }
+
+    /// Listens to work plan changes.
+    pub fn plan_events(&self) -> tokio::sync::broadcast::Receiver<PlanEvent> {
+        self.0.plan_events.subscribe()
     }
 
     /// The HTTP client of the federation puller.

@@ -4,15 +4,20 @@
 //! REST handlers and the CLI use. Every error carries `extensions.code` (see [`ApiError`]).
 //!
 //! Layout: one module per area ([`reference`], [`access`], [`submission`], [`analytics`],
-//! [`federation`], [`admin`]);
+//! [`federation`], [`governance`], [`admin`]);
 //! [`limits`] guards depth, complexity and aliases.
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::{Context, Data, MergedObject, Schema, Subscription};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::body::Body;
+use axum::extract::WebSocketUpgrade;
 use axum::extract::{Query, Request, State};
 use axum::http::{Method, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use futures::Stream;
+use hub_domain::access::Role;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -22,6 +27,7 @@ pub mod access;
 pub mod admin;
 pub mod analytics;
 pub mod federation;
+pub mod governance;
 pub mod limits;
 pub mod reference;
 pub mod submission;
@@ -34,6 +40,7 @@ pub struct QueryRoot(
     submission::SubmissionQuery,
     analytics::AnalyticsQuery,
     federation::FederationQuery,
+    governance::GovernanceQuery,
     admin::AdminQuery,
 );
 
@@ -43,17 +50,54 @@ pub struct MutationRoot(
     submission::SubmissionMutation,
     admin::AdminMutation,
     federation::FederationMutation,
+    governance::GovernanceMutation,
 );
 
+/// Root of all subscriptions (over `/graphql/ws`).
+#[derive(Default, Debug)]
+pub struct SubscriptionRoot;
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// Work plan changes as they happen: drafts, submissions, approvals, returns, amendments
+    /// (ROMT, RCP and ADMIN tokens).
+    async fn work_plan_events(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<impl Stream<Item = governance::WorkPlanEvent>, ApiError> {
+        let (app, caller) = context(ctx)?;
+        caller.require(
+            &[Role::Romt, Role::Rcp, Role::Admin],
+            "following work plans",
+        )?;
+        let receiver = app.plan_events();
+        Ok(futures::stream::unfold(
+            receiver,
+            |mut receiver| async move {
+                loop {
+                    match receiver.recv().await {
+                        Ok(event) => {
+                            return Some((governance::WorkPlanEvent::from(event), receiver));
+                        }
+                        // A slow subscriber skips what it missed rather than blocking others.
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    }
+                }
+            },
+        ))
+    }
+}
+
 /// The hub's GraphQL schema.
-pub type HubSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type HubSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Builds the schema with its limits.
 pub fn build_schema() -> HubSchema {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .limit_depth(limits::MAX_DEPTH)
     .limit_complexity(limits::MAX_COMPLEXITY)
@@ -68,9 +112,7 @@ pub fn sdl() -> String {
 }
 
 /// The state and caller of the request, for resolvers.
-pub(crate) fn context<'a>(
-    ctx: &'a async_graphql::Context<'_>,
-) -> Result<(&'a AppState, &'a Caller), ApiError> {
+pub(crate) fn context<'a>(ctx: &'a Context<'_>) -> Result<(&'a AppState, &'a Caller), ApiError> {
     Ok((ctx.data::<AppState>()?, ctx.data::<Caller>()?))
 }
 
@@ -176,6 +218,43 @@ pub async fn read_json_body(request: Request, limit: usize) -> Result<axum::body
             } else {
                 ApiError::BadRequest(format!("the request body could not be read: {err}"))
             }
+        })
+}
+
+/// `GET /graphql/ws`: GraphQL subscriptions over WebSocket (`graphql-transport-ws` and
+/// `graphql-ws`). The token comes from the upgrade request's `Authorization` header, or from
+/// the `Authorization` (or `authorization`) field of the connection-init payload for browsers.
+pub async fn ws(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let schema = state.schema().clone();
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |stream| {
+            let mut data = Data::default();
+            data.insert(state.clone());
+            GraphQLWebSocket::new(stream, schema, protocol)
+                .with_data(data)
+                .on_connection_init(move |payload| async move {
+                    let header: Option<String> = payload
+                        .get("Authorization")
+                        .or_else(|| payload.get("authorization"))
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned);
+                    let caller = match header {
+                        Some(header) => crate::auth::resolve(&state, Some(header.as_str()))
+                            .await
+                            .map_err(async_graphql::Error::from)?,
+                        None => caller,
+                    };
+                    let mut data = Data::default();
+                    data.insert(caller);
+                    Ok(data)
+                })
+                .serve()
         })
 }
 
