@@ -16,4 +16,5 @@ mod support;
 mod analytics;
 mod federation;
 mod foundation;
+mod governance;
 mod ingest;
