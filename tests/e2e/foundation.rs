@@ -638,3 +638,50 @@ async fn serve_prints_its_url_and_a_one_time_admin_token_then_stops_on_sigterm()
     );
     let _ = child.wait().await;
 }
+
+#[tokio::test]
+async fn a_caller_over_its_rate_limit_gets_429_with_retry_after() {
+    let hub = TestHub::start_with(|c| c.rate_limit_per_minute = 3).await;
+    let analyst = hub.token("ANALYST", &[]).await;
+    let post = |token: &str| {
+        hub.http
+            .post(format!("{}/graphql", hub.url))
+            .bearer_auth(token)
+            .json(&json!({ "query": "{ kpis { code } }" }))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(post(&analyst).await.unwrap().status(), 200);
+    }
+    let response = post(&analyst).await.unwrap();
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+    // REST answers the same way for the same caller.
+    let response = hub
+        .http
+        .post(format!("{}/api/v1/submissions", hub.url))
+        .bearer_auth(&analyst)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "RATE_LIMITED");
+    // Another caller has its own budget, and health checks are never limited.
+    assert_eq!(post(&hub.admin_token).await.unwrap().status(), 200);
+    for _ in 0..5 {
+        assert_eq!(
+            hub.http
+                .get(format!("{}/healthz", hub.url))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+    }
+}

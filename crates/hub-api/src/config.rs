@@ -53,6 +53,9 @@ pub struct Config {
     pub workplan_approvals_required: u32,
     /// `HUB_MAX_BODY_BYTES`: largest accepted request body (default 5 MiB).
     pub max_body_bytes: usize,
+    /// `HUB_RATE_LIMIT_PER_MINUTE`: requests per caller (token, or address when anonymous) and
+    /// minute on the API routes, 0 for none (default 600).
+    pub rate_limit_per_minute: u32,
     /// `HUB_PUBLISHER`: the name this hub gives itself in the feed it serves (default
     /// `romt-hub-lac`).
     pub publisher: String,
@@ -81,6 +84,7 @@ impl fmt::Debug for Config {
                 &self.workplan_approvals_required,
             )
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("publisher", &self.publisher)
             .field("federation", &self.federation)
             .finish()
@@ -98,6 +102,7 @@ impl Default for Config {
             log_format: LogFormat::Text,
             workplan_approvals_required: 1,
             max_body_bytes: 5 * 1024 * 1024,
+            rate_limit_per_minute: 600,
             publisher: "romt-hub-lac".to_owned(),
             federation: FederationSettings::default(),
         }
@@ -129,6 +134,7 @@ const KEYS: &[&str] = &[
     "workplan_approvals_required",
     "max_body_bytes",
     "publisher",
+    "rate_limit_per_minute",
     "federation_scheduler",
     "federation_concurrency",
     "federation_connect_timeout_secs",
@@ -277,6 +283,12 @@ impl Config {
                             .all(|b| b.is_ascii_alphanumeric() || b"._-:".contains(&b)))
                     .then(|| v.to_owned())
                 },
+            )?,
+            rate_limit_per_minute: layers.parse(
+                "rate_limit_per_minute",
+                "a whole number of requests from 0 (no limit) to 1000000",
+                defaults.rate_limit_per_minute,
+                |v| u32::from_str(v).ok().filter(|n| *n <= 1_000_000),
             )?,
             federation: federation(&layers, defaults.federation)?,
         };

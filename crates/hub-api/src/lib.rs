@@ -13,6 +13,7 @@
 //! - [`error`]: the one API error type with HTTP status and GraphQL code per variant.
 //! - [`graphql`]: the GraphQL schema, one module per area.
 //! - [`rest`]: `POST /api/v1/submissions`.
+//! - [`ratelimit`]: per-caller request limits.
 //! - [`health`], [`metrics`]: operator endpoints.
 
 pub mod analytics;
@@ -24,6 +25,7 @@ pub mod graphql;
 pub mod health;
 pub mod metrics;
 pub mod page;
+pub mod ratelimit;
 pub mod request;
 pub mod rest;
 pub mod router;

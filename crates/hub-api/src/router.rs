@@ -5,7 +5,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
-use crate::{auth, graphql, health, page, request, rest};
+use crate::{auth, graphql, health, page, ratelimit, request, rest};
 
 /// The hub's router: API routes behind authentication, operator routes open.
 pub fn router(state: AppState) -> Router {
@@ -19,6 +19,8 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql::ws))
         .route("/api/v1/submissions", post(rest::submit))
         .route("/federation/v1/feed", get(rest::feed))
+        // Layers run bottom-up: authentication first, then the caller's rate limit.
+        .layer(from_fn_with_state(state.clone(), ratelimit::enforce))
         .layer(from_fn_with_state(state.clone(), auth::authenticate));
 
     Router::new()

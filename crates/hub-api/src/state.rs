@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::governance::workplan::PlanEvent;
 use crate::graphql::HubSchema;
 use crate::metrics::Metrics;
+use crate::ratelimit::RateLimits;
 
 /// Cheap-to-clone handle on the application.
 #[derive(Clone, Debug)]
@@ -27,6 +28,8 @@ pub struct App {
     pub puller: reqwest::Client,
     /// Work plan changes, for `workPlanEvents` subscribers.
     pub plan_events: tokio::sync::broadcast::Sender<PlanEvent>,
+    /// Per-caller request limits (none when disabled).
+    pub rate_limits: Option<RateLimits>,
 }
 
 impl std::fmt::Debug for App {
@@ -42,14 +45,20 @@ impl AppState {
     pub fn new(db: Db, config: Config, ingestor: Ingestor, puller: reqwest::Client) -> Self {
         AppState(Arc::new(App {
             db,
-            config,
             metrics: Metrics::default(),
             schema: crate::graphql::build_schema(),
             ingestor,
             cache: FigureCache::default(),
             puller,
             plan_events: tokio::sync::broadcast::channel(256).0,
+            rate_limits: RateLimits::new(config.rate_limit_per_minute),
+            config,
         }))
+    }
+
+    /// The request limits, when enabled.
+    pub fn rate_limits(&self) -> Option<&RateLimits> {
+        self.0.rate_limits.as_ref()
     }
 
     /// Tells subscribers about a work plan change (nobody listening is fine).

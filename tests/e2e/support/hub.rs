@@ -43,8 +43,9 @@ impl TestHub {
             seed: SeedMode::Reference,
             ..Config::default()
         };
-        // Tests pull by hand unless they start the scheduler themselves.
+        // Tests pull by hand unless they start the scheduler themselves, and poll freely.
         config.federation.scheduler = false;
+        config.rate_limit_per_minute = 100_000;
         adjust(&mut config);
         let prepared = prepare(config.clone()).await.expect("hub prepares");
         let listener = TcpListener::bind(config.bind).await.expect("bind");
