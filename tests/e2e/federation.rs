@@ -595,14 +595,11 @@ async fn two_replicas_on_one_postgresql_pull_a_source_once_per_round() {
 
 #[tokio::test]
 async fn a_lease_held_by_a_dead_replica_expires_and_another_takes_over() {
-    let hub = TestHub::start_with(|c| {
-        fast(c);
-        c.federation.scheduler = true;
-    })
-    .await;
+    // This hub does not schedule; it only registers the source.
+    let hub = hub().await;
     let server = feed_server(feed(vec![kpi_report("2026-Q1", 1)], None, false)).await;
-    // A replica that claimed the source and died: its lease runs for another second.
     let id = register(&hub, "COL", &server.uri(), &["COL"], 3600).await;
+    // A replica claimed the due source and died: its lease runs for another second.
     let claimed = hub_store::sources::claim(
         &hub.db,
         id.parse().unwrap(),
@@ -614,9 +611,18 @@ async fn a_lease_held_by_a_dead_replica_expires_and_another_takes_over() {
     .await
     .unwrap();
     assert!(claimed);
+    // A live replica with a scheduler finds the lease held, then expired, and takes over.
+    let _live = hub
+        .replica(|c| {
+            fast(c);
+            c.federation.scheduler = true;
+            c.federation.replica_id = "live".into();
+        })
+        .await;
     let runs = wait_for_runs(&hub, 1).await;
+    assert_eq!(runs.len(), 1, "exactly one run, by the live replica");
     assert_eq!(runs[0]["outcome"], "SUCCESS");
-    assert_ne!(runs[0]["replica"], "dead");
+    assert_eq!(runs[0]["replica"], "live");
 }
 
 #[tokio::test]
