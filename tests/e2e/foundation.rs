@@ -685,3 +685,31 @@ async fn a_caller_over_its_rate_limit_gets_429_with_retry_after() {
         );
     }
 }
+
+#[tokio::test]
+async fn replicas_starting_together_on_postgresql_migrate_one_after_the_other() {
+    let database = TestDatabase::create().await;
+    if !database.is_postgres() {
+        eprintln!("replicas_starting_together...: PostgreSQL only (SQLite runs one process)");
+        return;
+    }
+    let config = hub_api::Config {
+        database_url: database.url.clone(),
+        ..hub_api::Config::default()
+    };
+    let (a, b, c) = tokio::join!(
+        hub_api::startup::open_database(&config),
+        hub_api::startup::open_database(&config),
+        hub_api::startup::open_database(&config),
+    );
+    for db in [a, b, c] {
+        let db = db.expect("every replica starts");
+        assert!(
+            hub_store::db::pending_migrations(&db)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        db.close().await.unwrap();
+    }
+}

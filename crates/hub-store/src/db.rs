@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 
 use crate::StoreError;
@@ -76,9 +78,23 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> 
     Ok(Database::connect(options).await?)
 }
 
-/// Applies every pending migration.
+/// Key of the advisory lock that serialises migrations of replicas starting together.
+const MIGRATION_LOCK: i64 = 0x726f_6d74; // "romt"
+
+/// Applies every pending migration. On PostgreSQL they run in one transaction holding an
+/// advisory lock, so replicas starting at the same time migrate one after the other (and the
+/// later ones find nothing to do); SQLite has a single writer anyway.
 pub async fn migrate(db: &Db) -> Result<(), StoreError> {
-    Migrator::up(db, None).await?;
+    match Backend::of(db) {
+        Backend::Postgres => {
+            let txn = db.begin().await?;
+            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+                .await?;
+            Migrator::up(&txn, None).await?;
+            txn.commit().await?;
+        }
+        Backend::Sqlite => Migrator::up(db, None).await?,
+    }
     Ok(())
 }
 
