@@ -161,6 +161,7 @@ pub async fn serve(
             stopped,
         )
     });
+    let housekeeping = tokio::spawn(housekeeping(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(async move {
@@ -171,7 +172,21 @@ pub async fn serve(
     if let Some(scheduler) = scheduler {
         let _ = scheduler.await;
     }
+    housekeeping.abort();
     served
+}
+
+/// Hourly chores: forget idempotency keys past their retention.
+async fn housekeeping(state: AppState) {
+    let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        hourly.tick().await;
+        match hub_store::idempotency::purge_expired(state.db()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(purged = n, "expired idempotency keys removed"),
+            Err(e) => tracing::warn!(error = %e, "cannot purge idempotency keys"),
+        }
+    }
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -2,7 +2,6 @@
 //! meetings and action items. Reads and writes only; the rules live in `hub_domain::governance`
 //! and the services that apply them.
 
-use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, LockType};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -482,9 +481,4 @@ pub async fn save_action_item(
     row: action_item::ActiveModel,
 ) -> Result<action_item::Model, StoreError> {
     Ok(row.save(db).await?.try_into_model()?)
-}
-
-/// A timestamp as a day.
-pub fn day_of(at: DateTime<Utc>) -> chrono::NaiveDate {
-    at.date_naive()
 }

@@ -75,18 +75,6 @@ pub async fn list(
     query.all(db).await?.into_iter().map(to_mapping).collect()
 }
 
-/// Whether any country maps this local code (to tell an unmapped local code from a typo).
-pub async fn local_code_known_elsewhere(
-    db: &impl ConnectionTrait,
-    local_code: &str,
-) -> Result<bool, StoreError> {
-    Ok(kpi_mapping::Entity::find()
-        .filter(kpi_mapping::Column::LocalCode.eq(local_code))
-        .one(db)
-        .await?
-        .is_some())
-}
-
 /// What a mapping should become.
 #[derive(Debug, Clone)]
 pub struct MappingInput {

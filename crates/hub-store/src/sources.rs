@@ -360,12 +360,3 @@ pub async fn stale_countries(
         .flat_map(countries_of)
         .collect())
 }
-
-/// Number of runs recorded (for tests and metrics).
-pub async fn run_count(db: &impl ConnectionTrait, source: i64) -> Result<u64, StoreError> {
-    use sea_orm::PaginatorTrait;
-    Ok(sync_run::Entity::find()
-        .filter(sync_run::Column::SourceId.eq(source))
-        .count(db)
-        .await?)
-}

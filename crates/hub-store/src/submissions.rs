@@ -566,11 +566,6 @@ pub async fn targets_of(
         .await?)
 }
 
-/// Whether any submission exists (an empty hub gets the demo data set).
-pub async fn any(db: &impl ConnectionTrait) -> Result<bool, StoreError> {
-    Ok(submission::Entity::find().one(db).await?.is_some())
-}
-
 /// Replaces the stored receipt of a submission (it names its own id once that is known).
 pub async fn set_receipt(
     db: &impl ConnectionTrait,
