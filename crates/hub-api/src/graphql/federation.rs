@@ -1,6 +1,6 @@
 //! Federation sources and sync runs (ADMIN).
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use hub_domain::access::Role;
@@ -12,7 +12,7 @@ use hub_store::sources::{self, NewSource};
 use serde_json::json;
 
 use super::context;
-use super::submission::page_size;
+use super::paging::{self, page_size, parse_id};
 use crate::error::{ApiError, GqlResult};
 
 /// A source to register.
@@ -167,23 +167,6 @@ impl SyncRun {
     }
 }
 
-fn parse_id(field: &str, id: &ID) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::invalid(field, format!("{:?} is not an id", id.as_str())))
-}
-
-fn encode_cursor(id: i64) -> String {
-    hex::encode(format!("run:{id}"))
-}
-
-fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
-    hex::decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|t| t.strip_prefix("run:").and_then(|id| id.parse().ok()))
-        .ok_or_else(|| ApiError::invalid("after", "not a cursor this list returned"))
-}
-
 #[derive(Default, Debug)]
 pub struct FederationQuery;
 
@@ -214,14 +197,19 @@ impl FederationQuery {
             .as_ref()
             .map(|id| parse_id("source", id))
             .transpose()?;
-        let before = after.as_deref().map(decode_cursor).transpose()?;
+        let before = after
+            .as_deref()
+            .map(|c| paging::decode("run", c))
+            .transpose()?;
         let (rows, more) = sources::runs(app.db(), source, before, page_size(first)?).await?;
-        let mut connection = Connection::new(before.is_some(), more);
-        connection.edges.extend(
-            rows.into_iter()
-                .map(|r| Edge::new(encode_cursor(r.id), SyncRun(r))),
-        );
-        Ok(connection)
+        Ok(paging::connection(
+            "run",
+            rows,
+            more,
+            before,
+            |r| r.id,
+            SyncRun,
+        ))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, NaiveDate, Utc};
 use hub_domain::Decimal;
@@ -16,7 +16,7 @@ use hub_store::entity::{action_item, audit_log, deliverable, meeting, task_force
 use hub_store::governance as store;
 
 use super::context;
-use super::submission::page_size;
+use super::paging::{self, page_size, parse_id};
 use crate::error::{ApiError, GqlResult};
 use crate::governance::ROMT_ROLES;
 use crate::governance::meetings::{self, MeetingChange};
@@ -32,11 +32,6 @@ fn today() -> NaiveDate {
 
 fn date_of(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-fn parse_id(field: &str, id: &ID) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::invalid(field, format!("{:?} is not an id", id.as_str())))
 }
 
 fn romt<'a>(caller: &'a crate::auth::Caller, action: &str) -> Result<&'a Principal, ApiError> {
@@ -926,18 +921,6 @@ impl From<audit_log::Model> for AuditEntry {
     }
 }
 
-fn audit_cursor(id: i64) -> String {
-    hex::encode(format!("audit:{id}"))
-}
-
-fn audit_decode(cursor: &str) -> Result<i64, ApiError> {
-    hex::decode(cursor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|t| t.strip_prefix("audit:").and_then(|id| id.parse().ok()))
-        .ok_or_else(|| ApiError::invalid("after", "not a cursor this list returned"))
-}
-
 // ---- roots ----
 
 #[derive(Default, Debug)]
@@ -1007,7 +990,10 @@ impl GovernanceQuery {
     ) -> GqlResult<Connection<String, AuditEntry>> {
         let (app, caller) = context(ctx)?;
         caller.require(&[Role::Admin, Role::Rcp], "reading the audit log")?;
-        let before = after.as_deref().map(audit_decode).transpose()?;
+        let before = after
+            .as_deref()
+            .map(|c| paging::decode("audit", c))
+            .transpose()?;
         let (rows, more) = hub_store::audit::list(
             app.db(),
             entity_type.as_deref(),
@@ -1016,12 +1002,14 @@ impl GovernanceQuery {
             page_size(first)?,
         )
         .await?;
-        let mut connection = Connection::new(before.is_some(), more);
-        connection.edges.extend(
-            rows.into_iter()
-                .map(|r| Edge::new(audit_cursor(r.id), AuditEntry::from(r))),
-        );
-        Ok(connection)
+        Ok(paging::connection(
+            "audit",
+            rows,
+            more,
+            before,
+            |r| r.id,
+            AuditEntry::from,
+        ))
     }
 }
 

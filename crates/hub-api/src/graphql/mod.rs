@@ -5,7 +5,7 @@
 //!
 //! Layout: one module per area ([`reference`], [`access`], [`submission`], [`analytics`],
 //! [`federation`], [`governance`], [`admin`]);
-//! [`limits`] guards depth, complexity and aliases.
+//! [`limits`] guards depth, complexity and aliases; [`paging`] holds ids and cursors.
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{Context, Data, MergedObject, Schema, Subscription};
@@ -29,6 +29,7 @@ pub mod analytics;
 pub mod federation;
 pub mod governance;
 pub mod limits;
+pub mod paging;
 pub mod reference;
 pub mod submission;
 

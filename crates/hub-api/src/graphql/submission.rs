@@ -1,7 +1,7 @@
 //! Submissions: the submit mutations, their receipts, and reading stored submissions back with
 //! their values and lineage.
 
-use async_graphql::connection::{Connection, Edge};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use hub_domain::Decimal;
@@ -13,12 +13,9 @@ use hub_ingest::{Options, Origin, Problem, Receipt};
 use hub_store::entity::{bos_planned_ca, common_service, kpi_value, submission};
 use hub_store::submissions::{self, SubmissionFilter};
 
-use super::context;
+use super::{context, paging};
 use crate::error::{ApiError, GqlResult};
 use crate::state::AppState;
-
-/// The most items one page of a connection returns.
-pub const MAX_PAGE: i32 = 500;
 
 /// A problem at a JSON pointer of a document.
 #[derive(SimpleObject, Debug, Clone)]
@@ -468,38 +465,6 @@ impl SubmissionView {
     }
 }
 
-fn encode_cursor(id: i64) -> String {
-    hex::encode(format!("submission:{id}"))
-}
-
-fn decode_cursor(cursor: &str) -> Result<i64, ApiError> {
-    hex::decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .and_then(|text| {
-            text.strip_prefix("submission:")
-                .and_then(|id| id.parse().ok())
-        })
-        .ok_or_else(|| ApiError::invalid("after", "not a cursor this list returned"))
-}
-
-/// Checks `first` of a connection.
-pub(crate) fn page_size(first: i32) -> Result<u64, ApiError> {
-    if (1..=MAX_PAGE).contains(&first) {
-        Ok(u64::try_from(first).unwrap_or(50))
-    } else {
-        Err(ApiError::invalid(
-            "first",
-            format!("must be between 1 and {MAX_PAGE}"),
-        ))
-    }
-}
-
-fn parse_id(id: &ID) -> Result<i64, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::invalid("id", format!("{:?} is not a submission id", id.as_str())))
-}
-
 #[derive(Default, Debug)]
 pub struct SubmissionQuery;
 
@@ -516,7 +481,7 @@ impl SubmissionQuery {
         after: Option<String>,
     ) -> GqlResult<Connection<String, SubmissionView>> {
         let (app, caller) = context(ctx)?;
-        let first = page_size(first)?;
+        let first = paging::page_size(first)?;
         if let Some(period) = &period {
             period
                 .parse::<hub_domain::period::Period>()
@@ -526,21 +491,26 @@ impl SubmissionQuery {
             country: country.map(|c| c.to_uppercase()),
             period,
             document_type,
-            before_id: after.as_deref().map(decode_cursor).transpose()?,
+            before_id: after
+                .as_deref()
+                .map(|c| paging::decode("submission", c))
+                .transpose()?,
         };
         let (rows, more) = submissions::list(app.db(), &caller.viewer(), &filter, first).await?;
-        let mut connection = Connection::new(filter.before_id.is_some(), more);
-        connection.edges.extend(
-            rows.into_iter()
-                .map(|row| Edge::new(encode_cursor(row.id), SubmissionView(row))),
-        );
-        Ok(connection)
+        Ok(paging::connection(
+            "submission",
+            rows,
+            more,
+            filter.before_id,
+            |r| r.id,
+            SubmissionView,
+        ))
     }
 
     /// One submission, or null when it does not exist or the caller may not see it.
     async fn submission(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<SubmissionView>> {
         let (app, caller) = context(ctx)?;
-        let Some(row) = submissions::get(app.db(), parse_id(&id)?).await? else {
+        let Some(row) = submissions::get(app.db(), paging::parse_id("id", &id)?).await? else {
             return Ok(None);
         };
         if !can_see(&caller.viewer(), &row.classification, &row.country)? {
