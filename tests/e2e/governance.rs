@@ -48,9 +48,25 @@ async fn mutate(hub: &TestHub, token: &str, mutation: &str, variables: Value) ->
     hub.graphql(Some(token), mutation, variables).await
 }
 
-fn plan_of(body: &Value, field: &str) -> Value {
+/// Runs a mutation that must succeed and returns the object under `field`.
+async fn mutate_ok(
+    hub: &TestHub,
+    token: &str,
+    mutation: &str,
+    variables: Value,
+    field: &str,
+) -> Value {
+    let body = mutate(hub, token, mutation, variables).await;
     assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
     body["data"][field].clone()
+}
+
+fn assert_state(plan: &Value, status: &str, version: i64) {
+    assert_eq!(
+        (plan["status"].as_str(), plan["version"].as_i64()),
+        (Some(status), Some(version)),
+        "{plan:#}"
+    );
 }
 
 #[tokio::test]
@@ -85,21 +101,16 @@ async fn the_whole_work_plan_story_with_two_approving_agencies_and_an_amendment(
     )
     .await;
     assert_eq!(error_code(&body), "FORBIDDEN");
-    let plan = plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            &create,
-            json!({ "input": plan_input(150000) }),
-        )
-        .await,
+    let plan = mutate_ok(
+        &hub,
+        &t.romt,
+        &create,
+        json!({ "input": plan_input(150000) }),
         "createWorkPlan",
-    );
+    )
+    .await;
     let id = plan["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        (plan["status"].clone(), plan["version"].clone()),
-        (json!("DRAFT"), json!(1))
-    );
+    assert_state(&plan, "DRAFT", 1);
     // The gap to mobilize is derived: 100,000 − 60,000 = 40,000.
     assert_eq!(plan["activities"][0]["budget"]["toBeMobilized"], "40000");
     assert_eq!(plan["totalRequired"], "250000");
@@ -109,14 +120,15 @@ async fn the_whole_work_plan_story_with_two_approving_agencies_and_an_amendment(
     assert_eq!(error_code(&body), "FORBIDDEN");
     let body = mutate(&hub, &t.romt, &submit, json!({ "id": id, "v": 7 })).await;
     assert_eq!(error_code(&body), "CONFLICT");
-    let plan = plan_of(
-        &mutate(&hub, &t.romt, &submit, json!({ "id": id, "v": 1 })).await,
+    let plan = mutate_ok(
+        &hub,
+        &t.romt,
+        &submit,
+        json!({ "id": id, "v": 1 }),
         "submitWorkPlan",
-    );
-    assert_eq!(
-        (plan["status"].clone(), plan["version"].clone()),
-        (json!("SUBMITTED"), json!(2))
-    );
+    )
+    .await;
+    assert_state(&plan, "SUBMITTED", 2);
 
     // A submitted version is frozen.
     let body = mutate(
@@ -145,111 +157,109 @@ async fn the_whole_work_plan_story_with_two_approving_agencies_and_an_amendment(
     )
     .await;
     assert_eq!(error_code(&body), "VALIDATION_FAILED");
-    let plan = plan_of(
-        &mutate(
-            &hub,
-            &t.rcp_undp,
-            &send_back,
-            json!({ "id": id, "v": 2, "c": "Phase the ICT activity." }),
-        )
-        .await,
+    let plan = mutate_ok(
+        &hub,
+        &t.rcp_undp,
+        &send_back,
+        json!({ "id": id, "v": 2, "c": "Phase the ICT activity." }),
         "returnWorkPlan",
-    );
-    assert_eq!(
-        (plan["status"].clone(), plan["version"].clone()),
-        (json!("RETURNED"), json!(3))
-    );
+    )
+    .await;
+    assert_state(&plan, "RETURNED", 3);
 
     // ROMT edits and resubmits.
-    let plan = plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            &update,
-            json!({ "id": id, "v": 3, "input": plan_input(120000) }),
-        )
-        .await,
+    let plan = mutate_ok(
+        &hub,
+        &t.romt,
+        &update,
+        json!({ "id": id, "v": 3, "input": plan_input(120000) }),
         "updateWorkPlan",
-    );
-    assert_eq!(
-        (plan["status"].clone(), plan["version"].clone()),
-        (json!("DRAFT"), json!(4))
-    );
-    let plan = plan_of(
-        &mutate(&hub, &t.romt, &submit, json!({ "id": id, "v": 4 })).await,
+    )
+    .await;
+    assert_state(&plan, "DRAFT", 4);
+    let plan = mutate_ok(
+        &hub,
+        &t.romt,
+        &submit,
+        json!({ "id": id, "v": 4 }),
         "submitWorkPlan",
-    );
+    )
+    .await;
     assert_eq!(plan["version"], 5);
 
     // Two approvals from two agencies are required; the same agency twice does not count.
     let body = mutate(&hub, &t.romt, &approve, json!({ "id": id, "v": 5 })).await;
     assert_eq!(error_code(&body), "FORBIDDEN");
-    let plan = plan_of(
-        &mutate(
-            &hub,
-            &t.rcp_undp,
-            &approve,
-            json!({ "id": id, "v": 5, "c": "Fine for UNDP" }),
-        )
-        .await,
+    let plan = mutate_ok(
+        &hub,
+        &t.rcp_undp,
+        &approve,
+        json!({ "id": id, "v": 5, "c": "Fine for UNDP" }),
         "approveWorkPlan",
-    );
-    assert_eq!(
-        (plan["status"].clone(), plan["version"].clone()),
-        (json!("SUBMITTED"), json!(6))
-    );
+    )
+    .await;
+    assert_state(&plan, "SUBMITTED", 6);
     let body = mutate(&hub, &t.rcp_undp, &approve, json!({ "id": id, "v": 6 })).await;
     assert_eq!(error_code(&body), "CONFLICT");
     let body = mutate(&hub, &t.rcp_unicef, &approve, json!({ "id": id, "v": 5 })).await;
     assert_eq!(error_code(&body), "CONFLICT", "stale version");
-    let plan = plan_of(
-        &mutate(&hub, &t.rcp_unicef, &approve, json!({ "id": id, "v": 6 })).await,
+    let plan = mutate_ok(
+        &hub,
+        &t.rcp_unicef,
+        &approve,
+        json!({ "id": id, "v": 6 }),
         "approveWorkPlan",
-    );
-    assert_eq!(
-        (plan["status"].clone(), plan["version"].clone()),
-        (json!("APPROVED"), json!(7))
-    );
+    )
+    .await;
+    assert_state(&plan, "APPROVED", 7);
     assert_eq!(plan["approvals"].as_array().unwrap().len(), 2);
 
     // ROMT amends: a new draft whose `amends` is the approved plan.
     let body = mutate(&hub, &t.rcp_undp, &amend, json!({ "id": id, "v": 7 })).await;
     assert_eq!(error_code(&body), "FORBIDDEN");
-    let amendment = plan_of(
-        &mutate(&hub, &t.romt, &amend, json!({ "id": id, "v": 7 })).await,
+    let amendment = mutate_ok(
+        &hub,
+        &t.romt,
+        &amend,
+        json!({ "id": id, "v": 7 }),
         "amendWorkPlan",
-    );
+    )
+    .await;
     let new_id = amendment["id"].as_str().unwrap().to_owned();
     assert_eq!(amendment["amends"]["id"], id);
     assert_eq!(amendment["status"], "DRAFT");
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            &update,
-            json!({ "id": new_id, "v": 1, "input": plan_input(130000) }),
-        )
-        .await,
+    mutate_ok(
+        &hub,
+        &t.romt,
+        &update,
+        json!({ "id": new_id, "v": 1, "input": plan_input(130000) }),
         "updateWorkPlan",
-    );
-    plan_of(
-        &mutate(&hub, &t.romt, &submit, json!({ "id": new_id, "v": 2 })).await,
+    )
+    .await;
+    mutate_ok(
+        &hub,
+        &t.romt,
+        &submit,
+        json!({ "id": new_id, "v": 2 }),
         "submitWorkPlan",
-    );
-    plan_of(
-        &mutate(
-            &hub,
-            &t.rcp_unicef,
-            &approve,
-            json!({ "id": new_id, "v": 3 }),
-        )
-        .await,
+    )
+    .await;
+    mutate_ok(
+        &hub,
+        &t.rcp_unicef,
+        &approve,
+        json!({ "id": new_id, "v": 3 }),
         "approveWorkPlan",
-    );
-    let approved = plan_of(
-        &mutate(&hub, &t.rcp_undp, &approve, json!({ "id": new_id, "v": 4 })).await,
+    )
+    .await;
+    let approved = mutate_ok(
+        &hub,
+        &t.rcp_undp,
+        &approve,
+        json!({ "id": new_id, "v": 4 }),
         "approveWorkPlan",
-    );
+    )
+    .await;
     assert_eq!(approved["status"], "APPROVED");
 
     // The first plan is superseded; its history tells the whole story.
@@ -326,26 +336,28 @@ async fn submitted_versions_stay_readable_and_any_two_can_be_compared() {
     let hub = TestHub::start().await;
     let t = tokens(&hub).await;
     let create = "mutation($input: WorkPlanInput!) { createWorkPlan(input: $input) { id } }";
-    let id = plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            create,
-            json!({ "input": plan_input(150000) }),
-        )
-        .await,
+    let id = mutate_ok(
+        &hub,
+        &t.romt,
+        create,
+        json!({ "input": plan_input(150000) }),
         "createWorkPlan",
-    )["id"]
+    )
+    .await["id"]
         .clone();
     let mut input = plan_input(120000);
     input["activities"].as_array_mut().unwrap().remove(0);
     input["activities"].as_array_mut().unwrap().push(json!({ "code": "A-FLEET", "title": "Shared fleet", "serviceLine": "LOGISTICS",
         "leadAgency": "WFP", "required": "30000", "available": "0", "startQuarter": "2027-Q3", "endQuarter": "2027-Q4" }));
     let update = "mutation($id: ID!, $input: WorkPlanInput!) { updateWorkPlan(id: $id, expectedVersion: 1, input: $input) { version } }";
-    plan_of(
-        &mutate(&hub, &t.romt, update, json!({ "id": id, "input": input })).await,
+    mutate_ok(
+        &hub,
+        &t.romt,
+        update,
+        json!({ "id": id, "input": input }),
         "updateWorkPlan",
-    );
+    )
+    .await;
     let data = hub
         .query_ok(None, "query($id: ID!) { workPlan(id: $id) {
             versions { version status total { required } activities { code } }
@@ -408,10 +420,14 @@ async fn impossible_plans_and_task_forces_are_refused_with_their_argument_named(
     assert_eq!(error_code(&body), "VALIDATION_FAILED");
     let body = mutate(&hub, &t.analyst, create_tf, task_force("UNDP", "UNICEF")).await;
     assert_eq!(error_code(&body), "FORBIDDEN");
-    plan_of(
-        &mutate(&hub, &t.romt, create_tf, task_force("UNDP", "UNICEF")).await,
+    mutate_ok(
+        &hub,
+        &t.romt,
+        create_tf,
+        task_force("UNDP", "UNICEF"),
         "createTaskForce",
-    );
+    )
+    .await;
     let body = mutate(&hub, &t.romt,
         r#"mutation { addDeliverable(code: "TF-PROC", input: { title: "Early", dueDate: "2025-12-31" }) { id } }"#, json!({})).await;
     assert_eq!(error_code(&body), "VALIDATION_FAILED");
@@ -433,12 +449,11 @@ async fn task_force_flags_show_members_without_alternates_overdue_deliverables_a
 {
     let hub = TestHub::start().await;
     let t = tokens(&hub).await;
-    plan_of(&mutate(&hub, &t.romt, r#"mutation { createTaskForce(input: { code: "TF-OLD", name: "Old", purpose: "p",
-        chairAgency: "UNDP", coChairAgency: "WFP", startDate: "2024-01-01", endDate: "2025-12-31" }) { code } }"#, json!({})).await, "createTaskForce");
-    plan_of(&mutate(&hub, &t.romt, r#"mutation { addTaskForceMember(code: "TF-OLD", input: { agency: "UNDP", name: "Ana", role: "Chair", alternateName: "Luis" }) { code } }"#, json!({})).await, "addTaskForceMember");
-    plan_of(&mutate(&hub, &t.romt, r#"mutation { addTaskForceMember(code: "TF-OLD", input: { agency: "WFP", name: "Marta", role: "Co-chair" }) { code } }"#, json!({})).await, "addTaskForceMember");
-    plan_of(&mutate(&hub, &t.romt, r#"mutation { addDeliverable(code: "TF-OLD", input: { title: "Report", dueDate: "2025-06-30" }) { id } }"#, json!({})).await, "addDeliverable");
-    plan_of(&mutate(&hub, &t.romt, r#"mutation { rotateTaskForceChair(code: "TF-OLD", chairAgency: "WFP", coChairAgency: "UNDP", from: "2025-01-01") { code } }"#, json!({})).await, "rotateTaskForceChair");
+    mutate_ok(&hub, &t.romt, r#"mutation { createTaskForce(input: { code: "TF-OLD", name: "Old", purpose: "p", chairAgency: "UNDP", coChairAgency: "WFP", startDate: "2024-01-01", endDate: "2025-12-31" }) { code } }"#, json!({}), "createTaskForce").await;
+    mutate_ok(&hub, &t.romt, r#"mutation { addTaskForceMember(code: "TF-OLD", input: { agency: "UNDP", name: "Ana", role: "Chair", alternateName: "Luis" }) { code } }"#, json!({}), "addTaskForceMember").await;
+    mutate_ok(&hub, &t.romt, r#"mutation { addTaskForceMember(code: "TF-OLD", input: { agency: "WFP", name: "Marta", role: "Co-chair" }) { code } }"#, json!({}), "addTaskForceMember").await;
+    mutate_ok(&hub, &t.romt, r#"mutation { addDeliverable(code: "TF-OLD", input: { title: "Report", dueDate: "2025-06-30" }) { id } }"#, json!({}), "addDeliverable").await;
+    mutate_ok(&hub, &t.romt, r#"mutation { rotateTaskForceChair(code: "TF-OLD", chairAgency: "WFP", coChairAgency: "UNDP", from: "2025-01-01") { code } }"#, json!({}), "rotateTaskForceChair").await;
     let data = hub
         .query_ok(None, r#"{ taskForce(code: "TF-OLD") { flags chairAgency members { name flags } deliverables { flags } chairHistory { chairAgency from to } } }"#, json!({}))
         .await;
@@ -475,16 +490,14 @@ async fn meeting_flags_are_right_around_their_boundaries() {
     let meeting = |date: &'static str| {
         let (hub, romt, members) = (&hub, &t.romt, members.clone());
         async move {
-            plan_of(
-                &mutate(
-                    hub,
-                    romt,
-                    schedule,
-                    json!({ "date": date, "members": members }),
-                )
-                .await,
+            mutate_ok(
+                hub,
+                romt,
+                schedule,
+                json!({ "date": date, "members": members }),
                 "scheduleMeeting",
-            )["id"]
+            )
+            .await["id"]
                 .as_str()
                 .unwrap()
                 .to_owned()
@@ -513,36 +526,30 @@ async fn meeting_flags_are_right_around_their_boundaries() {
     // Wednesday 2026-03-11. Agenda on Friday 03-06: Fri, Mon, Tue = 3 working days, in time;
     // exactly half of six agencies attend: no quorum; minutes on day 7 (03-18): in time.
     let a = meeting("2026-03-11").await;
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            agenda,
-            json!({ "id": a, "at": "2026-03-06T17:00:00Z" }),
-        )
-        .await,
+    mutate_ok(
+        &hub,
+        &t.romt,
+        agenda,
+        json!({ "id": a, "at": "2026-03-06T17:00:00Z" }),
         "setMeetingAgenda",
-    );
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            attendance,
-            json!({ "id": a, "who": ["UNDP", "UNICEF", "WFP"] }),
-        )
-        .await,
+    )
+    .await;
+    mutate_ok(
+        &hub,
+        &t.romt,
+        attendance,
+        json!({ "id": a, "who": ["UNDP", "UNICEF", "WFP"] }),
         "recordAttendance",
-    );
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            minutes,
-            json!({ "id": a, "at": "2026-03-18T16:00:00Z" }),
-        )
-        .await,
+    )
+    .await;
+    mutate_ok(
+        &hub,
+        &t.romt,
+        minutes,
+        json!({ "id": a, "at": "2026-03-18T16:00:00Z" }),
         "recordMinutes",
-    );
+    )
+    .await;
     let m = flags(a).await;
     assert_eq!(m["flags"], json!(["NO_QUORUM"]));
     assert_eq!(m["quorum"], false);
@@ -550,36 +557,30 @@ async fn meeting_flags_are_right_around_their_boundaries() {
     // Same Wednesday; agenda on Saturday 03-07 (only Mon and Tue left): late; four of six
     // attend: quorum; minutes on day 8 (03-19): overdue.
     let b = meeting("2026-03-11").await;
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            agenda,
-            json!({ "id": b, "at": "2026-03-07T09:00:00Z" }),
-        )
-        .await,
+    mutate_ok(
+        &hub,
+        &t.romt,
+        agenda,
+        json!({ "id": b, "at": "2026-03-07T09:00:00Z" }),
         "setMeetingAgenda",
-    );
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            attendance,
-            json!({ "id": b, "who": ["UNDP", "UNICEF", "WFP", "PAHO"] }),
-        )
-        .await,
+    )
+    .await;
+    mutate_ok(
+        &hub,
+        &t.romt,
+        attendance,
+        json!({ "id": b, "who": ["UNDP", "UNICEF", "WFP", "PAHO"] }),
         "recordAttendance",
-    );
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            minutes,
-            json!({ "id": b, "at": "2026-03-19T09:00:00Z" }),
-        )
-        .await,
+    )
+    .await;
+    mutate_ok(
+        &hub,
+        &t.romt,
+        minutes,
+        json!({ "id": b, "at": "2026-03-19T09:00:00Z" }),
         "recordMinutes",
-    );
+    )
+    .await;
     let m = flags(b).await;
     assert_eq!(m["flags"], json!(["AGENDA_LATE", "MINUTES_OVERDUE"]));
     assert_eq!(m["quorum"], true);
@@ -599,49 +600,41 @@ async fn meeting_flags_are_right_around_their_boundaries() {
 async fn overdue_action_items_are_flagged_and_listed() {
     let hub = TestHub::start().await;
     let t = tokens(&hub).await;
-    let id = plan_of(&mutate(&hub, &t.romt, r#"mutation { scheduleMeeting(input: { body: RCP, date: "2026-03-11", title: "RCP", memberAgencies: ["UNDP", "WFP"] }) { id } }"#, json!({})).await, "scheduleMeeting")["id"].clone();
+    let id = mutate_ok(&hub, &t.romt, r#"mutation { scheduleMeeting(input: { body: RCP, date: "2026-03-11", title: "RCP", memberAgencies: ["UNDP", "WFP"] }) { id } }"#, json!({}), "scheduleMeeting").await["id"].clone();
     let add = "mutation($m: ID!, $deadline: String!) { addActionItem(meetingId: $m, input: { description: \"Share the study\", responsibleAgency: \"UNDP\", responsiblePerson: \"Ana\", deadline: $deadline }) { id flags } }";
-    let late = plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            add,
-            json!({ "m": id, "deadline": "2026-04-01" }),
-        )
-        .await,
+    let late = mutate_ok(
+        &hub,
+        &t.romt,
+        add,
+        json!({ "m": id, "deadline": "2026-04-01" }),
         "addActionItem",
-    );
+    )
+    .await;
     assert_eq!(late["flags"], json!(["OVERDUE"]));
-    let done = plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            add,
-            json!({ "m": id, "deadline": "2026-04-02" }),
-        )
-        .await,
+    let done = mutate_ok(
+        &hub,
+        &t.romt,
+        add,
+        json!({ "m": id, "deadline": "2026-04-02" }),
         "addActionItem",
-    );
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            "mutation($id: ID!) { updateActionItem(id: $id, status: DONE) { id } }",
-            json!({ "id": done["id"] }),
-        )
-        .await,
+    )
+    .await;
+    mutate_ok(
+        &hub,
+        &t.romt,
+        "mutation($id: ID!) { updateActionItem(id: $id, status: DONE) { id } }",
+        json!({ "id": done["id"] }),
         "updateActionItem",
-    );
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            add,
-            json!({ "m": id, "deadline": "2999-01-01" }),
-        )
-        .await,
+    )
+    .await;
+    mutate_ok(
+        &hub,
+        &t.romt,
+        add,
+        json!({ "m": id, "deadline": "2999-01-01" }),
         "addActionItem",
-    );
+    )
+    .await;
     let data = hub
         .query_ok(
             None,
@@ -676,16 +669,14 @@ async fn the_rcp_sees_a_submission_arrive_over_the_websocket() {
     let create = "mutation($input: WorkPlanInput!) { createWorkPlan(input: $input) { id } }";
     let mut first = None;
     for _ in 0..20 {
-        let id = plan_of(
-            &mutate(
-                &hub,
-                &t.romt,
-                create,
-                json!({ "input": plan_input(150000) }),
-            )
-            .await,
+        let id = mutate_ok(
+            &hub,
+            &t.romt,
+            create,
+            json!({ "input": plan_input(150000) }),
             "createWorkPlan",
-        )["id"]
+        )
+        .await["id"]
             .clone();
         if let Ok(Some(Ok(message))) =
             tokio::time::timeout(std::time::Duration::from_millis(500), socket.next()).await
@@ -704,16 +695,14 @@ async fn the_rcp_sees_a_submission_arrive_over_the_websocket() {
     while let Ok(Some(Ok(_))) =
         tokio::time::timeout(std::time::Duration::from_millis(200), socket.next()).await
     {}
-    plan_of(
-        &mutate(
-            &hub,
-            &t.romt,
-            "mutation($id: ID!) { submitWorkPlan(id: $id, expectedVersion: 1) { id } }",
-            json!({ "id": id }),
-        )
-        .await,
+    mutate_ok(
+        &hub,
+        &t.romt,
+        "mutation($id: ID!) { submitWorkPlan(id: $id, expectedVersion: 1) { id } }",
+        json!({ "id": id }),
         "submitWorkPlan",
-    );
+    )
+    .await;
     let message = tokio::time::timeout(std::time::Duration::from_secs(10), socket.next())
         .await
         .unwrap()

@@ -399,9 +399,7 @@ async fn wrong_types_are_schema_errors_at_their_pointers() {
     let mut document = kpi_report("2026-Q2", 1);
     document["revision"] = json!("one");
     document["values"][1]["value"] = json!("twelve");
-    let (status, receipt) = hub
-        .submit(Some(&hub.admin_token), document.to_string(), "")
-        .await;
+    let (status, receipt) = hub.submit_document(&document).await;
     assert_eq!(status, 422);
     let pointers: Vec<_> = receipt["errors"]
         .as_array()
@@ -427,9 +425,7 @@ async fn an_unknown_document_type_is_rejected() {
     let hub = TestHub::start().await;
     let mut document = kpi_report("2026-Q2", 1);
     document["documentType"] = json!("budget");
-    let (status, receipt) = hub
-        .submit(Some(&hub.admin_token), document.to_string(), "")
-        .await;
+    let (status, receipt) = hub.submit_document(&document).await;
     assert_eq!(status, 422);
     assert_eq!(error_codes(&receipt), ["UNKNOWN_DOCUMENT_TYPE"]);
     assert_eq!(receipt["errors"][0]["pointer"], "/documentType");
@@ -440,9 +436,7 @@ async fn another_major_schema_version_is_rejected() {
     let hub = TestHub::start().await;
     let mut document = kpi_report("2026-Q2", 1);
     document["schemaVersion"] = json!("2.0");
-    let (status, receipt) = hub
-        .submit(Some(&hub.admin_token), document.to_string(), "")
-        .await;
+    let (status, receipt) = hub.submit_document(&document).await;
     assert_eq!(status, 422);
     assert_eq!(error_codes(&receipt), ["UNSUPPORTED_SCHEMA_VERSION"]);
 }
@@ -454,17 +448,13 @@ async fn a_newer_minor_version_with_an_extra_field_is_accepted() {
     document["schemaVersion"] = json!("1.3");
     document["reportingSystem"] = json!("UNINFO-bridge 2.1");
     document["values"][0]["confidence"] = json!("high");
-    let (status, receipt) = hub
-        .submit(Some(&hub.admin_token), document.to_string(), "")
-        .await;
+    let (status, receipt) = hub.submit_document(&document).await;
     assert_eq!(status, 201, "{receipt:#}");
     assert_eq!(receipt["status"], "ACCEPTED");
     // ... while version 1.0 must not carry unknown fields.
     document["schemaVersion"] = json!("1.0");
     document["revision"] = json!(2);
-    let (status, receipt) = hub
-        .submit(Some(&hub.admin_token), document.to_string(), "")
-        .await;
+    let (status, receipt) = hub.submit_document(&document).await;
     assert_eq!(status, 422);
     assert!(
         receipt["errors"]
@@ -480,9 +470,7 @@ async fn an_unknown_country_is_rejected() {
     let hub = TestHub::start().await;
     let mut document = kpi_report("2026-Q2", 1);
     document["country"] = json!("XYZ");
-    let (status, receipt) = hub
-        .submit(Some(&hub.admin_token), document.to_string(), "")
-        .await;
+    let (status, receipt) = hub.submit_document(&document).await;
     assert_eq!(status, 422);
     assert_eq!(error_codes(&receipt), ["UNKNOWN_COUNTRY"]);
     assert_eq!(receipt["errors"][0]["pointer"], "/country");
@@ -611,9 +599,7 @@ async fn bad_values_are_rejected_one_by_one_and_the_rest_is_stored() {
             { "kpi": "HR.ROSTER.HIRES", "value": 2.5 }
         ]),
     );
-    let (status, receipt) = hub
-        .submit(Some(&hub.admin_token), document.to_string(), "")
-        .await;
+    let (status, receipt) = hub.submit_document(&document).await;
     assert_eq!(status, 201, "{receipt:#}");
     assert_eq!(receipt["status"], "ACCEPTED_WITH_WARNINGS");
     assert_eq!(receipt["acceptedValues"], 1);
@@ -700,9 +686,7 @@ async fn an_unknown_currency_is_rejected() {
     let hub = TestHub::start().await;
     let mut document = kpi_report("2026-Q2", 1);
     document["currency"] = json!("XXX");
-    let (status, receipt) = hub
-        .submit(Some(&hub.admin_token), document.to_string(), "")
-        .await;
+    let (status, receipt) = hub.submit_document(&document).await;
     assert_eq!(status, 422);
     assert_eq!(error_codes(&receipt), ["UNKNOWN_CURRENCY"]);
 }
@@ -787,9 +771,7 @@ async fn the_same_revision_with_other_content_is_a_conflict() {
         kpi_report("2026-Q2", 1),
         json!([{ "kpi": "PROC.LEADTIME", "value": 9 }]),
     );
-    let (status, receipt) = hub
-        .submit(Some(&hub.admin_token), changed.to_string(), "")
-        .await;
+    let (status, receipt) = hub.submit_document(&changed).await;
     assert_eq!(status, 409, "{receipt:#}");
     assert_eq!(error_codes(&receipt), ["CONFLICT"]);
     assert!(
@@ -1083,9 +1065,7 @@ async fn a_bos_is_stored_with_its_services_plans_and_priority_ratio() {
     );
     let mut wrong = bos(2);
     wrong["commonServices"][0]["plannedCostAvoidance"][0]["year"] = json!(2031);
-    let (_, receipt) = hub
-        .submit(Some(&hub.admin_token), wrong.to_string(), "")
-        .await;
+    let (_, receipt) = hub.submit_document(&wrong).await;
     assert_eq!(
         rejected_codes(&receipt),
         [(

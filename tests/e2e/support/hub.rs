@@ -218,6 +218,12 @@ impl TestHub {
         self.submit_with(token, body, query, &[]).await
     }
 
+    /// Submits a JSON document with the admin token and no query options.
+    pub async fn submit_document(&self, document: &Value) -> (u16, Value) {
+        self.submit(Some(&self.admin_token), document.to_string(), "")
+            .await
+    }
+
     /// Like [`TestHub::submit`], with extra headers.
     pub async fn submit_with(
         &self,
@@ -246,9 +252,7 @@ impl TestHub {
 
     /// Submits a JSON document as admin and expects it stored; returns the receipt.
     pub async fn submit_ok(&self, document: &Value) -> Value {
-        let (status, receipt) = self
-            .submit(Some(&self.admin_token), document.to_string(), "")
-            .await;
+        let (status, receipt) = self.submit_document(document).await;
         assert_eq!(status, 201, "{receipt:#}");
         receipt
     }

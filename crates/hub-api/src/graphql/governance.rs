@@ -1037,6 +1037,14 @@ async fn load_plan(app: &AppState, id: i64) -> Result<WorkPlan, ApiError> {
         .ok_or_else(|| ApiError::NotFound(format!("no work plan {id}")))
 }
 
+/// Applies one change to a meeting on behalf of a ROMT caller.
+async fn change_meeting(ctx: &Context<'_>, id: &ID, change: MeetingChange) -> GqlResult<Meeting> {
+    let (app, caller) = context(ctx)?;
+    let p = romt(caller, "changing meetings")?;
+    let meeting = meetings::change(app.db(), p, parse_id("id", id)?, change).await?;
+    Ok(Meeting(meeting))
+}
+
 #[Object]
 impl GovernanceMutation {
     /// Creates a task force (ROMT).
@@ -1311,17 +1319,7 @@ impl GovernanceMutation {
         items: Vec<String>,
         sent_at: DateTime<Utc>,
     ) -> GqlResult<Meeting> {
-        let (app, caller) = context(ctx)?;
-        let p = romt(caller, "changing meetings")?;
-        Ok(Meeting(
-            meetings::change(
-                app.db(),
-                p,
-                parse_id("id", &id)?,
-                MeetingChange::Agenda { items, sent_at },
-            )
-            .await?,
-        ))
+        change_meeting(ctx, &id, MeetingChange::Agenda { items, sent_at }).await
     }
     /// Records which member agencies attended (ROMT).
     async fn record_attendance(
@@ -1330,17 +1328,7 @@ impl GovernanceMutation {
         id: ID,
         agencies: Vec<String>,
     ) -> GqlResult<Meeting> {
-        let (app, caller) = context(ctx)?;
-        let p = romt(caller, "changing meetings")?;
-        Ok(Meeting(
-            meetings::change(
-                app.db(),
-                p,
-                parse_id("id", &id)?,
-                MeetingChange::Attendance { agencies },
-            )
-            .await?,
-        ))
+        change_meeting(ctx, &id, MeetingChange::Attendance { agencies }).await
     }
     /// Records the minutes: when circulated and finalized, and the decisions (ROMT).
     async fn record_minutes(
@@ -1351,21 +1339,12 @@ impl GovernanceMutation {
         finalized_at: Option<DateTime<Utc>>,
         #[graphql(default)] decisions: Vec<String>,
     ) -> GqlResult<Meeting> {
-        let (app, caller) = context(ctx)?;
-        let p = romt(caller, "changing meetings")?;
-        Ok(Meeting(
-            meetings::change(
-                app.db(),
-                p,
-                parse_id("id", &id)?,
-                MeetingChange::Minutes {
-                    circulated_at,
-                    finalized_at,
-                    decisions,
-                },
-            )
-            .await?,
-        ))
+        let minutes = MeetingChange::Minutes {
+            circulated_at,
+            finalized_at,
+            decisions,
+        };
+        change_meeting(ctx, &id, minutes).await
     }
     /// Adds an action item to a meeting (ROMT).
     async fn add_action_item(
