@@ -393,7 +393,7 @@ async fn impossible_plans_and_task_forces_are_refused_with_their_argument_named(
     let mut stranger = plan_input(150000);
     stranger["activities"][0]["leadAgency"] = json!("ACME");
     for (input, field) in [
-        (negative, "input.activities[0].available"),
+        (negative, "input.activities[0].required"),
         (too_much, "input.activities[0].available"),
         (stranger, "input.activities[0].leadAgency"),
     ] {

@@ -17,4 +17,5 @@ mod analytics;
 mod federation;
 mod foundation;
 mod governance;
+mod hardening;
 mod ingest;

@@ -44,12 +44,17 @@ impl Weighted {
 /// The result of combining values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Combined {
-    /// `None` when nothing could be combined (no data, or no weights for a weighted mean).
+    /// `None` when nothing could be combined (no data, no weights for a weighted mean, or an
+    /// overflow).
     pub value: Option<Decimal>,
     /// The sum of the weights the value was made of, if any had one.
     pub weight: Option<Decimal>,
     /// Values left out of a weighted mean for want of a weight (`MISSING_WEIGHT`).
     pub missing_weight: usize,
+    /// The figure does not fit an exact decimal (`OVERFLOW`): it is left out, never wrapped or
+    /// rounded into something plausible. Bounded inputs (DESIGN §17) make this unreachable for
+    /// stored documents; it guards data stored before the bounds.
+    pub overflow: bool,
 }
 
 impl Combined {
@@ -57,18 +62,43 @@ impl Combined {
     pub fn as_weighted(&self) -> Option<Weighted> {
         self.value.map(|value| Weighted::new(value, self.weight))
     }
+
+    fn overflowed(missing_weight: usize) -> Self {
+        Combined {
+            missing_weight,
+            overflow: true,
+            ..Combined::default()
+        }
+    }
 }
 
-fn sum_weights<'a>(items: impl Iterator<Item = &'a Weighted>) -> Option<Decimal> {
-    items.filter_map(|w| w.weight).reduce(|a, b| a + b)
+/// The exact sum, or `None` when it does not fit a decimal. An empty sum is 0.
+pub fn checked_sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |total, v| total.checked_add(v))
 }
 
+/// The sum of the weights present: `Ok(None)` when none has one, `Err` on overflow.
+fn sum_weights<'a>(items: impl Iterator<Item = &'a Weighted>) -> Result<Option<Decimal>, ()> {
+    let weights: Vec<Decimal> = items.filter_map(|w| w.weight).collect();
+    if weights.is_empty() {
+        return Ok(None);
+    }
+    checked_sum(weights).map(Some).ok_or(())
+}
+
+/// The arithmetic mean. Never overflows: when the plain sum does not fit, each value is divided
+/// first (each share is at most the largest value, so their sum fits).
 fn mean(values: &[Decimal]) -> Option<Decimal> {
     if values.is_empty() {
         return None;
     }
-    let total: Decimal = values.iter().sum();
-    total.checked_div(Decimal::from(values.len())).map(round)
+    let count = Decimal::from(values.len());
+    match checked_sum(values.iter().copied()) {
+        Some(total) => total.checked_div(count).map(round),
+        None => checked_sum(values.iter().filter_map(|v| v.checked_div(count))).map(round),
+    }
 }
 
 fn median(values: &[Decimal]) -> Option<Decimal> {
@@ -81,46 +111,89 @@ fn median(values: &[Decimal]) -> Option<Decimal> {
     if sorted.len() % 2 == 1 {
         Some(sorted[middle])
     } else {
-        Some(round((sorted[middle - 1] + sorted[middle]) / Decimal::TWO))
+        // Halving each side first cannot overflow; the plain midpoint is exact when it fits.
+        let (low, high) = (sorted[middle - 1], sorted[middle]);
+        let midpoint = match low.checked_add(high) {
+            Some(total) => total / Decimal::TWO,
+            None => low / Decimal::TWO + high / Decimal::TWO,
+        };
+        Some(round(midpoint))
     }
+}
+
+/// Σ(v·w)/Σw over values that have a weight. When the products do not fit, the weights are
+/// scaled by the largest one first (the quotient is the same); `None` only when even that
+/// overflows.
+fn weighted_mean(weighted: &[(Decimal, Decimal)], total_weight: Decimal) -> Option<Decimal> {
+    let exact = weighted
+        .iter()
+        .map(|(v, w)| v.checked_mul(*w))
+        .collect::<Option<Vec<Decimal>>>()
+        .and_then(checked_sum);
+    if let Some(product) = exact {
+        return product.checked_div(total_weight).map(round);
+    }
+    let largest = weighted.iter().map(|(_, w)| *w).max()?;
+    let scaled: Vec<(Decimal, Decimal)> = weighted
+        .iter()
+        .map(|(v, w)| w.checked_div(largest).map(|w| (*v, w)))
+        .collect::<Option<_>>()?;
+    let product = scaled
+        .iter()
+        .map(|(v, w)| v.checked_mul(*w))
+        .collect::<Option<Vec<Decimal>>>()
+        .and_then(checked_sum)?;
+    let weight = checked_sum(scaled.iter().map(|(_, w)| *w))?;
+    product.checked_div(weight).map(round)
 }
 
 /// Combines values by a spatial rule: within one country and period, or across countries.
 pub fn combine(rule: SpatialAggregation, items: &[Weighted]) -> Combined {
     let values: Vec<Decimal> = items.iter().map(|w| w.value).collect();
+    let plain = |value: Option<Decimal>| match sum_weights(items.iter()) {
+        Ok(weight) => Combined {
+            value,
+            weight,
+            ..Combined::default()
+        },
+        Err(()) => Combined::overflowed(0),
+    };
     match rule {
-        SpatialAggregation::Sum => Combined {
-            value: (!items.is_empty()).then(|| values.iter().sum()),
-            weight: sum_weights(items.iter()),
-            missing_weight: 0,
+        SpatialAggregation::Sum if items.is_empty() => plain(None),
+        SpatialAggregation::Sum => match checked_sum(values) {
+            Some(total) => plain(Some(total)),
+            None => Combined::overflowed(0),
         },
-        SpatialAggregation::Mean => Combined {
-            value: mean(&values),
-            weight: sum_weights(items.iter()),
-            missing_weight: 0,
-        },
-        SpatialAggregation::Median => Combined {
-            value: median(&values),
-            weight: sum_weights(items.iter()),
-            missing_weight: 0,
-        },
+        SpatialAggregation::Mean => plain(mean(&values)),
+        SpatialAggregation::Median => plain(median(&values)),
         SpatialAggregation::WeightedMean => {
             let weighted: Vec<(Decimal, Decimal)> = items
                 .iter()
                 .filter_map(|w| w.weight.map(|weight| (w.value, weight)))
                 .collect();
             let missing_weight = items.len() - weighted.len();
-            let total_weight: Decimal = weighted.iter().map(|(_, w)| *w).sum();
-            let value = if weighted.is_empty() || total_weight.is_zero() {
+            if weighted.is_empty() {
+                return Combined {
+                    missing_weight,
+                    ..Combined::default()
+                };
+            }
+            let Some(total_weight) = checked_sum(weighted.iter().map(|(_, w)| *w)) else {
+                return Combined::overflowed(missing_weight);
+            };
+            let value = if total_weight.is_zero() {
                 None
             } else {
-                let product: Decimal = weighted.iter().map(|(v, w)| v * w).sum();
-                product.checked_div(total_weight).map(round)
+                match weighted_mean(&weighted, total_weight) {
+                    Some(value) => Some(value),
+                    None => return Combined::overflowed(missing_weight),
+                }
             };
             Combined {
                 value,
-                weight: (!weighted.is_empty()).then_some(total_weight),
+                weight: Some(total_weight),
                 missing_weight,
+                overflow: false,
             }
         }
     }
@@ -141,34 +214,37 @@ pub fn temporal(rule: TemporalAggregation, quarters: &[QuarterValue]) -> Combine
         .filter_map(|q| q.combined.value.map(|v| (q.quarter, v, q.combined.weight)))
         .collect();
     let missing_weight = quarters.iter().map(|q| q.combined.missing_weight).sum();
+    // A quarter that overflowed taints every rule but LAST, which may not even look at it.
+    let overflow = quarters.iter().any(|q| q.combined.overflow);
     if present.is_empty() {
         return Combined {
-            value: None,
-            weight: None,
             missing_weight,
+            overflow,
+            ..Combined::default()
         };
     }
     let weights: Vec<Decimal> = present.iter().filter_map(|(_, _, w)| *w).collect();
+    let values: Vec<Decimal> = present.iter().map(|(_, v, _)| *v).collect();
     let (value, weight) = match rule {
-        TemporalAggregation::Sum => (
-            present.iter().map(|(_, v, _)| *v).sum(),
-            weights.iter().copied().reduce(|a, b| a + b),
-        ),
-        TemporalAggregation::Mean => {
-            let values: Vec<Decimal> = present.iter().map(|(_, v, _)| *v).collect();
-            (mean(&values).unwrap_or_default(), mean(&weights))
-        }
+        TemporalAggregation::Sum if overflow => (None, None),
+        TemporalAggregation::Sum => match checked_sum(values) {
+            None => (None, None),
+            Some(total) if weights.is_empty() => (Some(total), None),
+            Some(total) => match checked_sum(weights) {
+                Some(weight) => (Some(total), Some(weight)),
+                None => (None, None),
+            },
+        },
+        TemporalAggregation::Mean if overflow => (None, None),
+        TemporalAggregation::Mean => (mean(&values), mean(&weights)),
         TemporalAggregation::Last => {
-            let (_, value, weight) = present
-                .iter()
-                .max_by_key(|(quarter, _, _)| *quarter)
-                .copied()
-                .unwrap_or((0, Decimal::ZERO, None));
-            (value, weight)
+            let last = present.iter().max_by_key(|(quarter, _, _)| *quarter);
+            (last.map(|(_, v, _)| *v), last.and_then(|(_, _, w)| *w))
         }
     };
     Combined {
-        value: Some(value),
+        overflow: value.is_none(),
+        value,
         weight,
         missing_weight,
     }
@@ -207,8 +283,10 @@ pub fn progress(
         };
         return (None, if met { Rating::Met } else { Rating::NoProgress });
     }
-    let Some(p) = (actual - baseline)
-        .checked_div(target - baseline)
+    let Some(p) = actual
+        .checked_sub(baseline)
+        .zip(target.checked_sub(baseline))
+        .and_then(|(gained, wanted)| gained.checked_div(wanted))
         .map(round)
     else {
         return (None, Rating::NoData);
@@ -321,7 +399,7 @@ mod tests {
             combined: Combined {
                 value: Some(d(value)),
                 weight: weight.map(d),
-                missing_weight: 0,
+                ..Combined::default()
             },
         }
     }
@@ -414,6 +492,64 @@ mod tests {
         assert_eq!(timeliness(q2, None), Timeliness::Missing);
     }
 
+    #[test]
+    fn a_weight_near_the_decimal_limit_still_gives_the_weighted_mean() {
+        // 100 · 7e28 does not fit a decimal: the weights are scaled instead of panicking.
+        let items = [
+            w("100", Some("70000000000000000000000000000")),
+            w("50", Some("1")),
+        ];
+        let combined = combine(SpatialAggregation::WeightedMean, &items);
+        assert_eq!(combined.value, Some(d("100")));
+        assert!(!combined.overflow);
+        // The largest bounded inputs (DESIGN §17) multiply exactly.
+        let bound = "1000000000000000";
+        let items = [w(bound, Some(bound)), w("0", Some(bound))];
+        let combined = combine(SpatialAggregation::WeightedMean, &items);
+        assert_eq!(combined.value, Some(d("500000000000000")));
+    }
+
+    #[test]
+    fn a_sum_that_does_not_fit_is_flagged_overflow_not_wrapped() {
+        let huge = "50000000000000000000000000000";
+        let items = [w(huge, None), w(huge, None)];
+        let combined = combine(SpatialAggregation::Sum, &items);
+        assert_eq!(combined.value, None);
+        assert!(combined.overflow);
+        let quarters = [q(1, huge, None), q(2, huge, None)];
+        let yearly = temporal(TemporalAggregation::Sum, &quarters);
+        assert_eq!(yearly.value, None);
+        assert!(yearly.overflow);
+        assert_eq!(checked_sum([d(huge), d(huge)]), None);
+    }
+
+    #[test]
+    fn means_and_medians_of_huge_values_never_overflow() {
+        let huge = "50000000000000000000000000000";
+        let items = [w(huge, None), w(huge, None)];
+        assert_eq!(
+            combine(SpatialAggregation::Mean, &items).value,
+            Some(d(huge))
+        );
+        assert_eq!(
+            combine(SpatialAggregation::Median, &items).value,
+            Some(d(huge))
+        );
+        let quarters = [q(1, huge, None), q(2, huge, None)];
+        assert_eq!(
+            temporal(TemporalAggregation::Mean, &quarters).value,
+            Some(d(huge))
+        );
+        // Extreme values far apart: progress neither panics nor invents a figure.
+        let (p, _) = progress(
+            Some(d("-70000000000000000000000000000")),
+            d("70000000000000000000000000000"),
+            d("0"),
+            Direction::Higher,
+        );
+        assert_eq!(p, None);
+    }
+
     // Naive references: the definitions written the most obvious way, in f64-free integer math.
 
     fn naive_sum(values: &[i64]) -> i64 {
@@ -490,7 +626,7 @@ mod tests {
                 .iter()
                 .map(|(quarter, v)| QuarterValue {
                     quarter: *quarter,
-                    combined: Combined { value: Some(Decimal::from(*v)), weight: None, missing_weight: 0 },
+                    combined: Combined { value: Some(Decimal::from(*v)), ..Combined::default() },
                 })
                 .collect();
             let (_, last) = present.iter().next_back().unwrap();

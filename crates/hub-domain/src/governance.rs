@@ -7,6 +7,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use rust_decimal::Decimal;
 
 use crate::access::Role;
+use crate::limits::{BoundError, MAX_BUDGET, MAX_DECIMALS, check_magnitude};
 
 vocabulary!(
     /// Where a version of the ROMT annual work plan stands.
@@ -175,6 +176,10 @@ pub enum BudgetError {
     Negative,
     #[error("available funds cannot exceed the required budget")]
     AvailableAboveRequired,
+    #[error("{0}")]
+    OutOfBounds(#[from] BoundError),
+    #[error("the plan's total budget does not fit an exact decimal")]
+    TotalOverflow,
 }
 
 impl Budget {
@@ -183,6 +188,8 @@ impl Budget {
         if required.is_sign_negative() || available.is_sign_negative() {
             return Err(BudgetError::Negative);
         }
+        check_magnitude(required, MAX_BUDGET, MAX_DECIMALS)?;
+        check_magnitude(available, MAX_BUDGET, MAX_DECIMALS)?;
         if available > required {
             return Err(BudgetError::AvailableAboveRequired);
         }
@@ -192,19 +199,27 @@ impl Budget {
         })
     }
 
-    /// What is still to be mobilized.
+    /// What is still to be mobilized. A checked budget has 0 ≤ available ≤ required, so the
+    /// difference is exact; saturating only keeps a hand-made one from panicking.
     pub fn to_be_mobilized(self) -> Decimal {
-        self.required - self.available
+        self.required.saturating_sub(self.available)
     }
-}
 
-impl std::ops::Add for Budget {
-    type Output = Budget;
-    fn add(self, other: Budget) -> Budget {
-        Budget {
-            required: self.required + other.required,
-            available: self.available + other.available,
-        }
+    /// The sum of two budgets, or `None` when it does not fit.
+    pub fn checked_add(self, other: Budget) -> Option<Budget> {
+        Some(Budget {
+            required: self.required.checked_add(other.required)?,
+            available: self.available.checked_add(other.available)?,
+        })
+    }
+
+    /// The total of several budgets. Bounded budgets cannot overflow it for any realistic plan;
+    /// stored data from before the bounds gets an error instead of a panic.
+    pub fn total(budgets: impl IntoIterator<Item = Budget>) -> Result<Budget, BudgetError> {
+        budgets
+            .into_iter()
+            .try_fold(Budget::default(), Budget::checked_add)
+            .ok_or(BudgetError::TotalOverflow)
     }
 }
 
@@ -231,16 +246,21 @@ pub struct PlanDiff {
 pub fn diff(
     from: &BTreeMap<String, (BTreeMap<String, String>, Budget)>,
     to: &BTreeMap<String, (BTreeMap<String, String>, Budget)>,
-) -> PlanDiff {
+) -> Result<PlanDiff, BudgetError> {
     let mut out = PlanDiff::default();
     let total = |plan: &BTreeMap<String, (BTreeMap<String, String>, Budget)>| {
-        plan.values()
-            .fold(Budget::default(), |acc, (_, b)| acc + *b)
+        Budget::total(plan.values().map(|(_, b)| *b))
     };
-    let (before, after) = (total(from), total(to));
+    let (before, after) = (total(from)?, total(to)?);
     out.budget_delta = Budget {
-        required: after.required - before.required,
-        available: after.available - before.available,
+        required: after
+            .required
+            .checked_sub(before.required)
+            .ok_or(BudgetError::TotalOverflow)?,
+        available: after
+            .available
+            .checked_sub(before.available)
+            .ok_or(BudgetError::TotalOverflow)?,
     };
     for code in to.keys().filter(|c| !from.contains_key(*c)) {
         out.added.push(code.clone());
@@ -270,7 +290,7 @@ pub fn diff(
             out.changed.insert(code.clone(), changes);
         }
     }
-    out
+    Ok(out)
 }
 
 /// Chairmanship belongs to agencies, and to two different ones.
@@ -473,6 +493,32 @@ mod tests {
     }
 
     #[test]
+    fn budgets_are_bounded_and_totals_never_panic() {
+        assert!(Budget::new(d("10000000000000"), d("0")).is_ok());
+        assert!(matches!(
+            Budget::new(d("10000000000001"), d("0")),
+            Err(BudgetError::OutOfBounds(_))
+        ));
+        assert!(matches!(
+            Budget::new(d("1e28"), d("1e28")),
+            Err(BudgetError::OutOfBounds(_))
+        ));
+        // Budgets stored before the bound existed: a clear error, not a panic.
+        let huge = Budget {
+            required: d("70000000000000000000000000000"),
+            available: d("0"),
+        };
+        assert_eq!(Budget::total([huge, huge]), Err(BudgetError::TotalOverflow));
+        let max = Budget::new(d("10000000000000"), d("10000000000000")).unwrap();
+        assert_eq!(
+            Budget::total(std::iter::repeat_n(max, 1000))
+                .unwrap()
+                .required,
+            d("10000000000000000")
+        );
+    }
+
+    #[test]
     fn diff_names_added_removed_and_changed_activities_and_budget_deltas() {
         let plan = |items: &[(&str, &str, &str, &str)]| {
             items
@@ -496,7 +542,7 @@ mod tests {
             ("A1", "Joint LTAs", "120", "50"),
             ("A3", "Fleet", "30", "0"),
         ]);
-        let diff = diff(&from, &to);
+        let diff = diff(&from, &to).unwrap();
         assert_eq!(diff.added, ["A3"]);
         assert_eq!(diff.removed, ["A2"]);
         assert_eq!(diff.changed["A1"][0].field, "title");

@@ -10,6 +10,7 @@
 //! - [`codes`]: country, currency, agency and KPI codes.
 //! - [`federation`]: source health, the circuit breaker and full-jitter backoff.
 //! - [`governance`]: the work plan's state machine and budget, ToR and meeting rules.
+//! - [`limits`]: the numeric bounds of DESIGN §17 (document numbers, budgets, rates).
 //! - [`period`]: reporting periods (`YYYY-Qn`, `YYYY`) and months (`YYYY-MM`).
 //! - [`catalogue`]: service lines, units, directions and aggregation rules of the KPI catalogue.
 //! - [`access`]: roles, classifications and who may see what.
@@ -26,6 +27,7 @@ pub mod catalogue;
 pub mod codes;
 pub mod federation;
 pub mod governance;
+pub mod limits;
 pub mod money;
 pub mod period;
 pub mod submission;

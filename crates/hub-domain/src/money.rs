@@ -11,8 +11,11 @@ use std::str::FromStr;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::ParseError;
+use crate::analytics::checked_sum;
 use crate::codes::CurrencyCode;
+use crate::limits::{MAX_RATE, MIN_RATE, check_range};
 use crate::period::Month;
+use crate::submission::ValueFlag;
 
 /// How far back a missing month may borrow an earlier rate.
 pub const STALE_RATE_WINDOW_MONTHS: i32 = 6;
@@ -40,17 +43,18 @@ pub fn parse_decimal(input: &str) -> Result<Decimal, ParseError> {
 pub struct Rate(Decimal);
 
 impl Rate {
-    /// A rate, checked to be positive.
+    /// A rate, checked to lie within [`MIN_RATE`] and [`MAX_RATE`] (so that every bounded
+    /// amount converts to a USD amount that fits).
     pub fn new(units_per_usd: Decimal) -> Result<Self, ParseError> {
-        if units_per_usd > Decimal::ZERO {
-            Ok(Rate(units_per_usd.normalize()))
-        } else {
-            Err(ParseError::new(
-                "exchange rate",
-                &units_per_usd.to_string(),
-                "a positive number of currency units per 1 USD",
-            ))
-        }
+        check_range(units_per_usd, MIN_RATE, MAX_RATE)
+            .map(|()| Rate(units_per_usd.normalize()))
+            .map_err(|_| {
+                ParseError::new(
+                    "exchange rate",
+                    &units_per_usd.to_string(),
+                    format!("a number of currency units per 1 USD from {MIN_RATE} to {MAX_RATE}"),
+                )
+            })
     }
 
     /// The rate of the US dollar to itself.
@@ -140,6 +144,39 @@ pub fn choose_rate(
     RateChoice::Missing
 }
 
+/// An amount converted to USD by the currency policy, with the marks the value must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversion {
+    /// The USD amount; `None` without a rate (`NO_RATE`) or when it does not fit (`OVERFLOW`).
+    pub usd: Option<Decimal>,
+    /// How the rate was found.
+    pub choice: RateChoice,
+    /// `RATE_STALE`, `NO_RATE` or `OVERFLOW`, as they apply.
+    pub flags: Vec<ValueFlag>,
+}
+
+/// Converts `amount` in `currency` to USD at `month` by the currency policy. A result that does
+/// not fit an exact decimal is flagged `OVERFLOW` rather than silently left empty (bounded rates
+/// and amounts make it unreachable for data checked since DESIGN §17).
+pub fn convert(
+    amount: Decimal,
+    currency: &CurrencyCode,
+    month: Month,
+    lookup: impl FnMut(Month) -> Option<Rate>,
+) -> Conversion {
+    let choice = choose_rate(currency, month, lookup);
+    let mut flags = match choice {
+        RateChoice::Exact { .. } => vec![],
+        RateChoice::Stale { .. } => vec![ValueFlag::RateStale],
+        RateChoice::Missing => vec![ValueFlag::NoRate],
+    };
+    let usd = choice.used().and_then(|(_, rate)| rate.to_usd(amount));
+    if choice.used().is_some() && usd.is_none() {
+        flags.push(ValueFlag::Overflow);
+    }
+    Conversion { usd, choice, flags }
+}
+
 /// Priority ratio of a common service's CBA (DESIGN §5.2): annual benefit over one-time plus
 /// annual cost (money and labour together); none when the cost is 0.
 pub fn priority_ratio(benefit: Decimal, cost: Decimal) -> Option<Decimal> {
@@ -147,6 +184,12 @@ pub fn priority_ratio(benefit: Decimal, cost: Decimal) -> Option<Decimal> {
         return None;
     }
     benefit.checked_div(cost).map(|r| r.round_dp(4).normalize())
+}
+
+/// The priority ratio from a CBA's parts: benefit (money, labour) over one-time and annual cost
+/// (money, labour each); none when the cost is 0 or a sum does not fit.
+pub fn cba_priority_ratio(benefit: [Decimal; 2], cost: [Decimal; 4]) -> Option<Decimal> {
+    priority_ratio(checked_sum(benefit)?, checked_sum(cost)?)
 }
 
 #[cfg(test)]
@@ -186,13 +229,28 @@ mod tests {
         // DESIGN §5.2 example: (21000 + 9600) / (0 + 3600 + 0 + 0) = 8.5
         assert_eq!(priority_ratio(d("30600"), d("3600")), Some(d("8.5")));
         assert_eq!(priority_ratio(d("100"), d("0")), None);
+        assert_eq!(
+            cba_priority_ratio([d("21000"), d("9600")], [d("0"), d("3600"), d("0"), d("0")]),
+            Some(d("8.5"))
+        );
+        let huge = d("70000000000000000000000000000");
+        assert_eq!(cba_priority_ratio([huge, huge], [d("1"); 4]), None);
     }
 
     #[test]
-    fn rate_must_be_positive() {
+    fn rate_must_be_positive_and_within_its_bounds() {
         assert!("0".parse::<Rate>().is_err());
         assert!("-1".parse::<Rate>().is_err());
         assert!("abc".parse::<Rate>().is_err());
+        // 1e-28 would turn every amount into a USD figure that does not fit a decimal.
+        assert!("1e-28".parse::<Rate>().is_err());
+        assert!("0.000001".parse::<Rate>().is_ok());
+        assert!("1e16".parse::<Rate>().is_err());
+        let smallest: Rate = "0.000001".parse().unwrap();
+        assert_eq!(
+            smallest.to_usd(d("1000000000000000")),
+            Some(d("1000000000000000000000"))
+        );
     }
 
     #[test]
@@ -236,6 +294,25 @@ mod tests {
         let table = rates(&[("2025-11", "4300"), ("2026-07", "3900")]);
         let choice = choose_rate(&cop(), m("2026-06"), |month| table.get(&month).copied());
         assert_eq!(choice, RateChoice::Missing);
+    }
+
+    #[test]
+    fn a_conversion_that_does_not_fit_is_flagged_overflow() {
+        // Only a rate stored before rates were bounded can do this.
+        let tiny = Rate(d("0.0000000000000000000000000001"));
+        let conversion = convert(d("100"), &cop(), m("2026-06"), |_| Some(tiny));
+        assert_eq!(conversion.usd, None);
+        assert_eq!(conversion.flags, vec![ValueFlag::Overflow]);
+        let stale = convert(d("100"), &cop(), m("2026-06"), |month| {
+            (month == m("2026-05")).then(|| "4".parse().unwrap())
+        });
+        assert_eq!(stale.usd, Some(d("25")));
+        assert_eq!(stale.flags, vec![ValueFlag::RateStale]);
+        let missing = convert(d("100"), &cop(), m("2026-06"), |_| None);
+        assert_eq!(
+            (missing.usd, missing.flags),
+            (None, vec![ValueFlag::NoRate])
+        );
     }
 
     #[test]

@@ -66,6 +66,8 @@ vocabulary!(
         RateStale => "RATE_STALE",
         /// No rate within six months: kept in its currency, left out of USD figures.
         NoRate => "NO_RATE",
+        /// The converted amount does not fit an exact decimal: kept in its currency, left out.
+        Overflow => "OVERFLOW",
     }
 );
 

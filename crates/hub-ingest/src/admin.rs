@@ -5,9 +5,8 @@
 
 use hub_domain::Decimal;
 use hub_domain::codes::CurrencyCode;
-use hub_domain::money::{RateChoice, choose_rate};
+use hub_domain::money::convert;
 use hub_domain::period::Period;
-use hub_domain::submission::ValueFlag;
 use hub_store::audit::{self, Actor};
 use hub_store::mappings::{self, Mapping, MappingInput};
 use hub_store::reference::{self, ExchangeRate};
@@ -97,23 +96,24 @@ async fn reconvert(
             .unwrap_or("0")
             .parse()
             .map_err(StoreError::corrupt)?;
-        let local = reported * factor + offset;
-        let (usd, fx, flags) = match choose_rate(&code, period.rate_month(), |m| {
-            table.get(&m).copied()
-        }) {
-            RateChoice::Exact { month, rate } => (rate.to_usd(local), Some((month, rate)), vec![]),
-            RateChoice::Stale { month, rate } => (
-                rate.to_usd(local),
-                Some((month, rate)),
-                vec![ValueFlag::RateStale],
-            ),
-            RateChoice::Missing => continue,
+        // A mapped value that overflows was rejected at ingestion; nothing to re-convert.
+        let Some(local) = reported
+            .checked_mul(factor)
+            .and_then(|v| v.checked_add(offset))
+        else {
+            continue;
         };
-        let old_month = value.fx_month.clone();
-        if old_month == fx.map(|(m, _)| m.to_string()) {
+        let conversion = convert(local, &code, period.rate_month(), |m| {
+            table.get(&m).copied()
+        });
+        let Some(fx) = conversion.choice.used() else {
+            continue;
+        };
+        if value.fx_month == Some(fx.0.to_string()) {
             continue;
         }
-        submissions::set_conversion(db, value.id, usd, fx, &flags).await?;
+        submissions::set_conversion(db, value.id, conversion.usd, Some(fx), &conversion.flags)
+            .await?;
         changed += 1;
     }
     Ok(changed)

@@ -12,7 +12,7 @@ use hub_domain::Decimal;
 use hub_domain::access::Classification;
 use hub_domain::catalogue::{KpiDefinition, ServiceLine, Unit};
 use hub_domain::codes::{CountryCode, CurrencyCode};
-use hub_domain::money::{RateChoice, choose_rate, parse_decimal};
+use hub_domain::money::{RateChoice, convert, parse_decimal};
 use hub_domain::period::{Month, Period};
 use hub_domain::submission::{
     BosStatus, CommonServiceStatus, DocumentType, Modality, StockTakeAction, ValueFlag,
@@ -167,7 +167,7 @@ fn check_country_and_currency(
 }
 
 /// Converts an amount in `currency` to USD at `month` by the currency policy, warning at
-/// `pointer` when the rate is stale or missing.
+/// `pointer` when the rate is stale or missing or the result does not fit.
 fn to_usd(
     amount: Decimal,
     currency: &CurrencyCode,
@@ -180,34 +180,23 @@ fn to_usd(
     Option<(Month, hub_domain::money::Rate)>,
     Vec<ValueFlag>,
 ) {
-    match choose_rate(currency, month, |m| facts.rates.get(&m).copied()) {
-        RateChoice::Exact { month, rate } => (rate.to_usd(amount), Some((month, rate)), vec![]),
-        RateChoice::Stale { month: used, rate } => {
-            findings.warn(
-                pointer,
-                ValueFlag::RateStale.as_str(),
-                format!(
-                    "no {currency} rate for {month}; converted at the {used} rate ({})",
-                    rate.units_per_usd()
-                ),
-            );
-            (
-                rate.to_usd(amount),
-                Some((used, rate)),
-                vec![ValueFlag::RateStale],
-            )
-        }
-        RateChoice::Missing => {
-            findings.warn(
-                pointer,
-                ValueFlag::NoRate.as_str(),
-                format!(
-                    "no {currency} rate for {month} or the six months before; the value is kept in {currency} and left out of USD figures until a rate is loaded"
-                ),
-            );
-            (None, None, vec![ValueFlag::NoRate])
-        }
+    let conversion = convert(amount, currency, month, |m| facts.rates.get(&m).copied());
+    for flag in &conversion.flags {
+        let message = match (flag, conversion.choice) {
+            (ValueFlag::RateStale, RateChoice::Stale { month: used, rate }) => format!(
+                "no {currency} rate for {month}; converted at the {used} rate ({})",
+                rate.units_per_usd()
+            ),
+            (ValueFlag::Overflow, _) => format!(
+                "{amount} {currency} does not convert to a USD amount the hub can hold exactly; the value is kept in {currency} and left out of USD figures"
+            ),
+            _ => format!(
+                "no {currency} rate for {month} or the six months before; the value is kept in {currency} and left out of USD figures until a rate is loaded"
+            ),
+        };
+        findings.warn(pointer, flag.as_str(), message);
     }
+    (conversion.usd, conversion.choice.used(), conversion.flags)
 }
 
 fn looks_regional(code: &str) -> bool {

@@ -68,6 +68,13 @@ fn compile(kind: SchemaKind) -> Result<Validator, SchemaError> {
         .map_err(|e| broken(e.to_string()))
 }
 
+/// The decimals a `multipleOf` of the form 10^-n allows (6 for 0.000001).
+fn decimals_of(multiple_of: f64) -> usize {
+    let text = multiple_of.to_string();
+    text.split_once('.')
+        .map_or(0, |(_, fraction)| fraction.len())
+}
+
 fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
@@ -112,7 +119,15 @@ impl Schemas {
                 {
                     pointer = format!("{pointer}/{}", escape(name));
                 }
-                let mut message = e.to_string();
+                let mut message = match e.kind() {
+                    // "0.1234567 is not a multiple of 0.000001" says the rule the long way round.
+                    ValidationErrorKind::MultipleOf { multiple_of } => format!(
+                        "{} has more decimals than the hub keeps; round it to at most {} decimals",
+                        e.instance(),
+                        decimals_of(*multiple_of)
+                    ),
+                    _ => e.to_string(),
+                };
                 if message.len() > MAX_MESSAGE {
                     message = e.masked().to_string();
                 }
@@ -166,6 +181,48 @@ mod tests {
             problems
                 .iter()
                 .any(|p| p.keyword.as_deref() == Some("required"))
+        );
+    }
+
+    #[test]
+    fn numbers_are_bounded_and_carry_at_most_six_decimals() {
+        let schemas = Schemas::compile().unwrap();
+        let report = |value: Value| {
+            json!({
+                "documentType": "kpi-report", "schemaVersion": "1.0", "country": "COL",
+                "period": "2026-Q2", "revision": 1, "currency": "COP",
+                "values": [{ "kpi": "CA", "value": value }]
+            })
+        };
+        let problems = |value| schemas.validate(SchemaKind::KpiReport, &report(value), false);
+        for fine in [
+            json!(1e15),
+            json!(-1e15),
+            json!(62.123456),
+            json!(0),
+            json!(125000000),
+        ] {
+            assert!(
+                problems(fine.clone()).is_empty(),
+                "{fine}: {:?}",
+                problems(fine.clone())
+            );
+        }
+        let too_big = problems(json!(1e16));
+        assert_eq!(too_big.len(), 1, "{too_big:?}");
+        assert_eq!(too_big[0].pointer, "/values/0/value");
+        assert_eq!(too_big[0].keyword.as_deref(), Some("maximum"));
+        let too_fine = problems(json!(62.1234567));
+        assert_eq!(too_fine.len(), 1, "{too_fine:?}");
+        assert_eq!(too_fine[0].keyword.as_deref(), Some("multipleOf"));
+        assert!(
+            too_fine[0].message.contains("at most 6 decimals"),
+            "{}",
+            too_fine[0].message
+        );
+        assert_eq!(
+            problems(json!(-7e28))[0].keyword.as_deref(),
+            Some("minimum")
         );
     }
 

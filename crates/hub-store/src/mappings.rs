@@ -4,6 +4,7 @@
 
 use hub_domain::Decimal;
 use hub_domain::codes::{CountryCode, KpiCode};
+use hub_domain::limits::{MAX_DECIMALS, MAX_DOCUMENT_NUMBER, MAX_MAPPING_FACTOR, check_magnitude};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder,
@@ -124,6 +125,10 @@ pub async fn upsert(
     if input.factor.is_zero() {
         return Err(StoreError::Invalid("factor must not be 0".into()));
     }
+    check_magnitude(input.factor, MAX_MAPPING_FACTOR, MAX_DECIMALS)
+        .map_err(|e| StoreError::Invalid(format!("factor: {e}")))?;
+    check_magnitude(input.offset, MAX_DOCUMENT_NUMBER, MAX_DECIMALS)
+        .map_err(|e| StoreError::Invalid(format!("offset: {e}")))?;
     let versions = kpi_mapping::Entity::find()
         .filter(kpi_mapping::Column::Country.eq(input.country.as_str()))
         .filter(kpi_mapping::Column::LocalCode.eq(input.local_code.as_str()))

@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use async_graphql::SimpleObject;
 use hub_domain::Decimal;
 use hub_domain::access::Viewer;
-use hub_domain::analytics::{Rating, Timeliness, progress, ratio, timeliness};
+use hub_domain::analytics::{Rating, Timeliness, checked_sum, progress, ratio, timeliness};
 use hub_domain::catalogue::ServiceLine;
 use hub_domain::codes::CurrencyCode;
-use hub_domain::money::{RateChoice, choose_rate};
+use hub_domain::money::convert;
 use hub_domain::period::{Month, Period};
+use hub_domain::submission::ValueFlag;
 use hub_store::analytics::{self, Counted};
 use hub_store::{Db, reference};
 
@@ -102,8 +103,22 @@ pub struct DashboardArgs {
     pub service_line: Option<ServiceLine>,
 }
 
+/// The sum of some values: `None` when there are none, or when they do not fit a decimal
+/// (bounded inputs make that unreachable; [`add_into`] counts it as `OVERFLOW`).
 fn sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
-    values.into_iter().reduce(|a, b| a + b)
+    let values: Vec<Decimal> = values.into_iter().collect();
+    if values.is_empty() {
+        return None;
+    }
+    checked_sum(values)
+}
+
+/// Adds `amount` to a running total, counting an overflow instead of panicking.
+fn add_into(total: &mut Decimal, amount: Decimal, overflow: &mut i32) {
+    match total.checked_add(amount) {
+        Some(sum) => *total = sum,
+        None => *overflow += 1,
+    }
 }
 
 /// Planned cost avoidance in USD by (country, service line), from the current BOS of each
@@ -131,7 +146,7 @@ async fn planned(
     } else {
         Decimal::ONE
     };
-    let mut no_rate = 0;
+    let (mut no_rate, mut overflow) = (0, 0);
     for row in rows {
         let line = row
             .service_line
@@ -145,16 +160,22 @@ async fn planned(
         };
         let table = tables.get(&row.currency).unwrap_or(&no_rates);
         let amount = parse_decimal(Some(&row.amount))?.unwrap_or_default();
-        let usd = match choose_rate(&currency, month, |m| table.get(&m).copied()) {
-            RateChoice::Exact { rate, .. } | RateChoice::Stale { rate, .. } => rate.to_usd(amount),
-            RateChoice::Missing => None,
-        };
-        match usd.and_then(|u| u.checked_div(share)) {
-            Some(usd) => *out.entry((row.country.clone(), line)).or_default() += usd,
+        let conversion = convert(amount, &currency, month, |m| table.get(&m).copied());
+        if conversion.flags.contains(&ValueFlag::Overflow) {
+            overflow += 1;
+            continue;
+        }
+        match conversion.usd.and_then(|u| u.checked_div(share)) {
+            Some(usd) => add_into(
+                out.entry((row.country.clone(), line)).or_default(),
+                usd,
+                &mut overflow,
+            ),
             None => no_rate += 1,
         }
     }
     quality.add("PLANNED_NO_RATE", no_rate);
+    quality.add("OVERFLOW", overflow);
     Ok(out)
 }
 
@@ -267,8 +288,7 @@ pub async fn dashboard(
 
     // Realized cost avoidance, by country and service line.
     let mut realized: HashMap<(String, Option<ServiceLine>), Decimal> = HashMap::new();
-    let mut no_rate = 0;
-    let mut stale_rate = 0;
+    let (mut no_rate, mut stale_rate, mut overflow) = (0, 0, 0);
     for fact in dataset.facts_of("CA", args.service_line) {
         if !quarters.contains(&fact.period) {
             continue;
@@ -277,15 +297,18 @@ pub async fn dashboard(
             stale_rate += 1;
         }
         match fact.value {
-            Some(usd) => {
-                *realized
+            Some(usd) => add_into(
+                realized
                     .entry((fact.row.country.clone(), fact.service_line))
-                    .or_default() += usd
-            }
+                    .or_default(),
+                usd,
+                &mut overflow,
+            ),
             None => no_rate += 1,
         }
     }
     quality.add("NO_RATE", no_rate);
+    quality.add("OVERFLOW", overflow);
     quality.add("RATE_STALE", stale_rate);
     let bos: Vec<Counted> = analytics::counted_bos(db, args.year, dataset.as_of)
         .await?

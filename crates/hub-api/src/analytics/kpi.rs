@@ -66,7 +66,7 @@ pub struct CountryKpiValue {
     pub revision: Option<i32>,
     pub submission_id: Option<ID>,
     pub source: Option<SubmissionSource>,
-    /// NO_DATA, RATE_STALE, NO_RATE, MISSING_WEIGHT, STALE_SOURCE.
+    /// NO_DATA, RATE_STALE, NO_RATE, MISSING_WEIGHT, STALE_SOURCE, OVERFLOW.
     pub flags: Vec<String>,
     /// Every value behind the figure.
     pub values: Vec<ValueLineage>,
@@ -93,7 +93,7 @@ pub struct RegionalKpiValue {
     pub expected_countries: i32,
     /// reportingCountries / expectedCountries.
     pub completeness: Option<Decimal>,
-    /// `NO_DATA` when there is no value.
+    /// `NO_DATA` when there is no value, `OVERFLOW` when it does not fit an exact decimal.
     pub flags: Vec<String>,
     pub data_quality: Vec<FlagCount>,
     pub by_country: Vec<CountryKpiValue>,
@@ -299,6 +299,10 @@ pub fn regional_kpi(
         if figure.value.missing_weight > 0 {
             flags.push("MISSING_WEIGHT".to_owned());
         }
+        if figure.value.overflow {
+            flags.push("OVERFLOW".to_owned());
+            quality.add("OVERFLOW", 1);
+        }
         if let Some(weighted) = figure.value.as_weighted() {
             contributions.push(weighted);
         } else {
@@ -371,10 +375,10 @@ pub fn regional_kpi(
         reporting_countries: reporting,
         expected_countries: expected,
         completeness: ratio(Decimal::from(reporting), Decimal::from(expected)),
-        flags: if regional.value.is_none() {
-            vec!["NO_DATA".to_owned()]
-        } else {
-            vec![]
+        flags: match (regional.value, regional.overflow) {
+            (_, true) => vec!["OVERFLOW".to_owned()],
+            (None, false) => vec!["NO_DATA".to_owned()],
+            (Some(_), false) => vec![],
         },
         data_quality: quality.into_counts(),
         by_country,

@@ -10,8 +10,10 @@ use hub_domain::Decimal;
 use hub_domain::access::Principal;
 use hub_domain::catalogue::ServiceLine;
 use hub_domain::governance::{
-    ActivityStatus, Budget, TransitionError, WorkPlanAction, WorkPlanStatus, transition,
+    ActivityStatus, Budget, BudgetError, TransitionError, WorkPlanAction, WorkPlanStatus,
+    transition,
 };
+use hub_domain::limits::{MAX_BUDGET, MAX_DECIMALS, MAX_DOCUMENT_NUMBER, check_magnitude};
 use hub_domain::period::Period;
 use hub_store::entity::{work_plan, work_plan_activity};
 use hub_store::governance::{self as store, NewEvent};
@@ -21,6 +23,9 @@ use serde_json::json;
 
 use super::{Change, audit, check_agencies};
 use crate::error::ApiError;
+
+/// The most activities one plan may hold.
+pub const MAX_ACTIVITIES: usize = 1_000;
 
 /// A KPI target of an activity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,6 +106,12 @@ pub async fn validate(
         .into_iter()
         .map(|k| k.code.to_string())
         .collect();
+    if content.activities.len() > MAX_ACTIVITIES {
+        return Err(ApiError::invalid(
+            "input.activities",
+            format!("a plan has at most {MAX_ACTIVITIES} activities"),
+        ));
+    }
     let mut codes = BTreeSet::new();
     for (i, a) in content.activities.iter().enumerate() {
         let at = |field: &str| format!("input.activities[{i}].{field}");
@@ -110,7 +121,18 @@ pub async fn validate(
                 format!("activity code {:?} is empty or used twice", a.code),
             ));
         }
-        Budget::new(a.required, a.available).map_err(|e| ApiError::invalid(&at("available"), e))?;
+        Budget::new(a.required, a.available).map_err(|e| {
+            let required_at_fault = a.required.is_sign_negative()
+                || check_magnitude(a.required, MAX_BUDGET, MAX_DECIMALS).is_err();
+            ApiError::invalid(
+                &at(if required_at_fault {
+                    "required"
+                } else {
+                    "available"
+                }),
+                e,
+            )
+        })?;
         let start: Period = a
             .start_quarter
             .parse()
@@ -162,6 +184,8 @@ pub async fn validate(
                     format!("unknown KPI {}", t.kpi),
                 ));
             }
+            check_magnitude(t.target, MAX_DOCUMENT_NUMBER, MAX_DECIMALS)
+                .map_err(|e| ApiError::invalid(&at(&format!("kpiTargets[{j}].target")), e))?;
         }
     }
     Ok(())
@@ -708,21 +732,24 @@ pub async fn amend(
 pub fn totals<K: Ord + Clone>(
     activities: &[Activity],
     key: impl Fn(&Activity) -> Option<K>,
-) -> (Budget, BTreeMap<K, Budget>) {
-    let mut total = Budget::default();
+) -> Result<(Budget, BTreeMap<K, Budget>), ApiError> {
+    let overflow = |e: BudgetError| ApiError::invalid("activities", e);
+    let budget_of = |a: &Activity| Budget {
+        required: a.required,
+        available: a.available,
+    };
+    let total = Budget::total(activities.iter().map(budget_of)).map_err(overflow)?;
     let mut by: BTreeMap<K, Budget> = BTreeMap::new();
     for a in activities {
-        let budget = Budget {
-            required: a.required,
-            available: a.available,
-        };
-        total = total + budget;
         if let Some(k) = key(a) {
             let entry = by.entry(k).or_default();
-            *entry = *entry + budget;
+            *entry = entry
+                .checked_add(budget_of(a))
+                .ok_or(BudgetError::TotalOverflow)
+                .map_err(overflow)?;
         }
     }
-    (total, by)
+    Ok((total, by))
 }
 
 /// The fields of an activity compared by `diff`.

@@ -9,8 +9,8 @@ use hub_domain::Decimal;
 use hub_domain::access::{Principal, Role};
 use hub_domain::catalogue::ServiceLine;
 use hub_domain::governance::{
-    self as rules, ActionStatus, ActivityStatus, Budget, DeliverableStatus, GovernanceFlag,
-    MeetingBody, ProgressRating, WorkPlanAction, WorkPlanStatus,
+    self as rules, ActionStatus, ActivityStatus, Budget, BudgetError, DeliverableStatus,
+    GovernanceFlag, MeetingBody, ProgressRating, WorkPlanAction, WorkPlanStatus,
 };
 use hub_store::entity::{action_item, audit_log, deliverable, meeting, task_force, work_plan};
 use hub_store::governance as store;
@@ -451,8 +451,8 @@ async fn versions_of(
         .collect()
 }
 
-fn total_of(activities: &[Activity]) -> Budget {
-    workplan::totals(activities, |_| None::<String>).0
+fn total_of(activities: &[Activity]) -> Result<Budget, ApiError> {
+    Ok(workplan::totals(activities, |_| None::<String>)?.0)
 }
 
 #[Object]
@@ -491,20 +491,20 @@ impl WorkPlan {
     }
     async fn total_required(&self, ctx: &Context<'_>) -> GqlResult<Decimal> {
         let (app, _) = context(ctx)?;
-        Ok(total_of(&workplan::content(app.db(), &self.0).await?.activities).required)
+        Ok(total_of(&workplan::content(app.db(), &self.0).await?.activities)?.required)
     }
     async fn total_available(&self, ctx: &Context<'_>) -> GqlResult<Decimal> {
         let (app, _) = context(ctx)?;
-        Ok(total_of(&workplan::content(app.db(), &self.0).await?.activities).available)
+        Ok(total_of(&workplan::content(app.db(), &self.0).await?.activities)?.available)
     }
     async fn total_to_be_mobilized(&self, ctx: &Context<'_>) -> GqlResult<Decimal> {
         let (app, _) = context(ctx)?;
-        Ok(total_of(&workplan::content(app.db(), &self.0).await?.activities).to_be_mobilized())
+        Ok(total_of(&workplan::content(app.db(), &self.0).await?.activities)?.to_be_mobilized())
     }
     async fn totals_by_service_line(&self, ctx: &Context<'_>) -> GqlResult<Vec<BudgetTotal>> {
         let (app, _) = context(ctx)?;
         let content = workplan::content(app.db(), &self.0).await?;
-        let (_, by) = workplan::totals(&content.activities, |a| Some(a.service_line.to_string()));
+        let (_, by) = workplan::totals(&content.activities, |a| Some(a.service_line.to_string()))?;
         Ok(by
             .into_iter()
             .map(|(key, b)| BudgetTotal {
@@ -516,7 +516,7 @@ impl WorkPlan {
     async fn totals_by_task_force(&self, ctx: &Context<'_>) -> GqlResult<Vec<BudgetTotal>> {
         let (app, _) = context(ctx)?;
         let content = workplan::content(app.db(), &self.0).await?;
-        let (_, by) = workplan::totals(&content.activities, |a| a.task_force.clone());
+        let (_, by) = workplan::totals(&content.activities, |a| a.task_force.clone())?;
         Ok(by
             .into_iter()
             .map(|(key, b)| BudgetTotal {
@@ -566,23 +566,25 @@ impl WorkPlan {
     /// Every version with its content as it was.
     async fn versions(&self, ctx: &Context<'_>) -> GqlResult<Vec<WorkPlanVersion>> {
         let (app, _) = context(ctx)?;
-        Ok(versions_of(app, self.0.id)
+        versions_of(app, self.0.id)
             .await?
             .into_iter()
-            .map(|(version, status, at, s)| WorkPlanVersion {
-                version,
-                status,
-                at,
-                title: s.content.title.clone(),
-                total: total_of(&s.content.activities).into(),
-                activities: s
-                    .content
-                    .activities
-                    .iter()
-                    .map(ActivityView::from)
-                    .collect(),
+            .map(|(version, status, at, s)| {
+                Ok(WorkPlanVersion {
+                    version,
+                    status,
+                    at,
+                    title: s.content.title.clone(),
+                    total: total_of(&s.content.activities)?.into(),
+                    activities: s
+                        .content
+                        .activities
+                        .iter()
+                        .map(ActivityView::from)
+                        .collect(),
+                })
             })
-            .collect())
+            .collect()
     }
     /// What changed from one version to another.
     async fn diff(&self, ctx: &Context<'_>, from: i32, to: i32) -> GqlResult<WorkPlanDiff> {
@@ -616,7 +618,8 @@ impl WorkPlan {
                     })
                     .collect()
             };
-        let diff = rules::diff(&as_map(&find("from", from)?), &as_map(&find("to", to)?));
+        let diff = rules::diff(&as_map(&find("from", from)?), &as_map(&find("to", to)?))
+            .map_err(|e| ApiError::invalid("to", e))?;
         Ok(WorkPlanDiff {
             from_version: from,
             to_version: to,
@@ -639,7 +642,11 @@ impl WorkPlan {
                 .collect(),
             required_delta: diff.budget_delta.required,
             available_delta: diff.budget_delta.available,
-            to_be_mobilized_delta: diff.budget_delta.required - diff.budget_delta.available,
+            to_be_mobilized_delta: diff
+                .budget_delta
+                .required
+                .checked_sub(diff.budget_delta.available)
+                .ok_or_else(|| ApiError::invalid("to", BudgetError::TotalOverflow))?,
         })
     }
 }

@@ -307,9 +307,10 @@ impl CommonServiceView {
                 None => return Ok(None),
             }
         }
-        let benefit = numbers[0] + numbers[1];
-        let cost = numbers[2] + numbers[3] + numbers[4] + numbers[5];
-        Ok(hub_domain::money::priority_ratio(benefit, cost))
+        Ok(hub_domain::money::cba_priority_ratio(
+            [numbers[0], numbers[1]],
+            [numbers[2], numbers[3], numbers[4], numbers[5]],
+        ))
     }
 }
 
