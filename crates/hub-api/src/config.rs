@@ -56,6 +56,23 @@ pub struct Config {
     /// `HUB_RATE_LIMIT_PER_MINUTE`: requests per caller (token, or address when anonymous) and
     /// minute on the API routes, 0 for none (default 600).
     pub rate_limit_per_minute: u32,
+    /// `HUB_MAX_RESPONSE_BYTES`: largest GraphQL answer; a larger one is refused
+    /// `RESPONSE_TOO_LARGE` (default 16 MiB).
+    pub max_response_bytes: usize,
+    /// `HUB_AUTH_FAILURES_PER_MINUTE`: failed authentications an address may make per minute
+    /// before its token checks are refused 429 without a database lookup; 0 for none (default 10).
+    pub auth_failures_per_minute: u32,
+    /// `HUB_INTROSPECTION`: GraphQL introspection (and field suggestions in errors) on (default
+    /// `true`).
+    pub introspection: bool,
+    /// `HUB_IDEMPOTENCY_LEASE_SECS`: how long a claimed idempotency key waits for its request
+    /// before another attempt may take it over (default 60).
+    pub idempotency_lease: Duration,
+    /// `HUB_WS_MAX_SUBSCRIPTIONS`: operations one WebSocket connection may run at once (default 20).
+    pub ws_max_subscriptions: usize,
+    /// `HUB_WS_IDLE_TIMEOUT_SECS`: a WebSocket with no message either way for this long is closed
+    /// (default 300).
+    pub ws_idle_timeout: Duration,
     /// `HUB_PUBLISHER`: the name this hub gives itself in the feed it serves (default
     /// `romt-hub-lac`).
     pub publisher: String,
@@ -85,6 +102,12 @@ impl fmt::Debug for Config {
             )
             .field("max_body_bytes", &self.max_body_bytes)
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("auth_failures_per_minute", &self.auth_failures_per_minute)
+            .field("introspection", &self.introspection)
+            .field("idempotency_lease", &self.idempotency_lease)
+            .field("ws_max_subscriptions", &self.ws_max_subscriptions)
+            .field("ws_idle_timeout", &self.ws_idle_timeout)
             .field("publisher", &self.publisher)
             .field("federation", &self.federation)
             .finish()
@@ -103,6 +126,12 @@ impl Default for Config {
             workplan_approvals_required: 1,
             max_body_bytes: 5 * 1024 * 1024,
             rate_limit_per_minute: 600,
+            max_response_bytes: 16 * 1024 * 1024,
+            auth_failures_per_minute: 10,
+            introspection: true,
+            idempotency_lease: Duration::from_secs(60),
+            ws_max_subscriptions: 20,
+            ws_idle_timeout: Duration::from_secs(300),
             publisher: "romt-hub-lac".to_owned(),
             federation: FederationSettings::default(),
         }
@@ -135,6 +164,12 @@ const KEYS: &[&str] = &[
     "max_body_bytes",
     "publisher",
     "rate_limit_per_minute",
+    "max_response_bytes",
+    "auth_failures_per_minute",
+    "introspection",
+    "idempotency_lease_secs",
+    "ws_max_subscriptions",
+    "ws_idle_timeout_secs",
     "federation_scheduler",
     "federation_concurrency",
     "federation_connect_timeout_secs",
@@ -289,6 +324,56 @@ impl Config {
                 "a whole number of requests from 0 (no limit) to 1000000",
                 defaults.rate_limit_per_minute,
                 |v| u32::from_str(v).ok().filter(|n| *n <= 1_000_000),
+            )?,
+            max_response_bytes: layers.parse(
+                "max_response_bytes",
+                "a number of bytes from 65536 to 1073741824",
+                defaults.max_response_bytes,
+                |v| {
+                    usize::from_str(v)
+                        .ok()
+                        .filter(|n| (64 * 1024..=1024 * 1024 * 1024).contains(n))
+                },
+            )?,
+            auth_failures_per_minute: layers.parse(
+                "auth_failures_per_minute",
+                "a whole number from 0 (no limit) to 100000",
+                defaults.auth_failures_per_minute,
+                |v| u32::from_str(v).ok().filter(|n| *n <= 100_000),
+            )?,
+            introspection: layers.parse(
+                "introspection",
+                "true or false",
+                defaults.introspection,
+                parse_bool,
+            )?,
+            idempotency_lease: layers.parse(
+                "idempotency_lease_secs",
+                "seconds from 1 to 86400",
+                defaults.idempotency_lease,
+                |v| {
+                    u64::from_str(v)
+                        .ok()
+                        .filter(|n| (1..=86_400).contains(n))
+                        .map(Duration::from_secs)
+                },
+            )?,
+            ws_max_subscriptions: layers.parse(
+                "ws_max_subscriptions",
+                "a whole number from 1 to 1000",
+                defaults.ws_max_subscriptions,
+                |v| usize::from_str(v).ok().filter(|n| (1..=1000).contains(n)),
+            )?,
+            ws_idle_timeout: layers.parse(
+                "ws_idle_timeout_secs",
+                "seconds from 1 to 86400",
+                defaults.ws_idle_timeout,
+                |v| {
+                    u64::from_str(v)
+                        .ok()
+                        .filter(|n| (1..=86_400).contains(n))
+                        .map(Duration::from_secs)
+                },
             )?,
             federation: federation(&layers, defaults.federation)?,
         };
@@ -452,6 +537,36 @@ mod tests {
         assert_eq!(config.federation.replica_id, "hub-a");
         let err = Config::load(&env(&[("HUB_FEDERATION_CONCURRENCY", "0")])).unwrap_err();
         assert!(err.to_string().contains("HUB_FEDERATION_CONCURRENCY"));
+    }
+
+    #[test]
+    fn limits_come_from_the_environment_and_are_checked() {
+        let config = Config::load(&env(&[
+            ("HUB_INTROSPECTION", "false"),
+            ("HUB_MAX_RESPONSE_BYTES", "1048576"),
+            ("HUB_AUTH_FAILURES_PER_MINUTE", "5"),
+            ("HUB_IDEMPOTENCY_LEASE_SECS", "2"),
+            ("HUB_WS_MAX_SUBSCRIPTIONS", "3"),
+            ("HUB_WS_IDLE_TIMEOUT_SECS", "30"),
+        ]))
+        .unwrap();
+        assert!(!config.introspection);
+        assert_eq!(config.max_response_bytes, 1_048_576);
+        assert_eq!(config.auth_failures_per_minute, 5);
+        assert_eq!(config.idempotency_lease, Duration::from_secs(2));
+        assert_eq!(config.ws_max_subscriptions, 3);
+        assert_eq!(config.ws_idle_timeout, Duration::from_secs(30));
+        let defaults = Config::load(&env(&[])).unwrap();
+        assert!(defaults.introspection);
+        assert_eq!(defaults.idempotency_lease, Duration::from_secs(60));
+        for (key, value) in [
+            ("HUB_IDEMPOTENCY_LEASE_SECS", "0"),
+            ("HUB_MAX_RESPONSE_BYTES", "10"),
+            ("HUB_INTROSPECTION", "maybe"),
+        ] {
+            let err = Config::load(&env(&[(key, value)])).unwrap_err();
+            assert!(err.to_string().contains(key), "{err}");
+        }
     }
 
     #[test]

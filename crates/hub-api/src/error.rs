@@ -43,9 +43,17 @@ pub enum ApiError {
     /// 415 `UNSUPPORTED_MEDIA_TYPE`: the body is not JSON.
     #[error("{0}")]
     UnsupportedMediaType(String),
-    /// 405 `METHOD_NOT_ALLOWED`: e.g. a mutation sent with GET.
+    /// 405 `METHOD_NOT_ALLOWED`: e.g. a mutation sent with GET, or HEAD on `/graphql`.
     #[error("{0}")]
     MethodNotAllowed(String),
+    /// 406 `NOT_ACCEPTABLE`: the caller accepts no media type the endpoint answers in.
+    #[error("{0}")]
+    NotAcceptable(String),
+    /// 400 `RESPONSE_TOO_LARGE`: the answer exceeds `HUB_MAX_RESPONSE_BYTES`; ask for less.
+    #[error(
+        "the answer is larger than {limit} bytes; ask for fewer items (a smaller `first`) or fewer fields"
+    )]
+    ResponseTooLarge { limit: usize },
     /// 400 `BAD_REQUEST`: the request could not be read (broken body, bad encoding).
     #[error("{0}")]
     BadRequest(String),
@@ -79,6 +87,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             ApiError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
             ApiError::MethodNotAllowed(_) => "METHOD_NOT_ALLOWED",
+            ApiError::NotAcceptable(_) => "NOT_ACCEPTABLE",
+            ApiError::ResponseTooLarge { .. } => "RESPONSE_TOO_LARGE",
             ApiError::BadRequest(_) => "BAD_REQUEST",
             ApiError::Unavailable => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
@@ -98,6 +108,8 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
+            ApiError::ResponseTooLarge { .. } => StatusCode::BAD_REQUEST,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -124,6 +136,9 @@ impl ApiError {
             } => ext["field"] = json!(field),
             ApiError::RateLimited { retry_after_secs } => {
                 ext["retryAfterSeconds"] = json!(retry_after_secs);
+            }
+            ApiError::PayloadTooLarge { limit } | ApiError::ResponseTooLarge { limit } => {
+                ext["limit"] = json!(limit);
             }
             ApiError::Internal(_) => ext["requestId"] = json!(request::current_id()),
             _ => {}

@@ -12,12 +12,14 @@
 //! - [`governance`]: task forces, work plans, meetings (services).
 //! - [`error`]: the one API error type with HTTP status and GraphQL code per variant.
 //! - [`graphql`]: the GraphQL schema, one module per area.
+//! - [`body`]: request bodies within the body limit; [`panic`]: panics answered `INTERNAL`.
 //! - [`rest`]: `POST /api/v1/submissions`.
 //! - [`ratelimit`]: per-caller request limits.
 //! - [`health`], [`metrics`]: operator endpoints.
 
 pub mod analytics;
 pub mod auth;
+pub mod body;
 pub mod config;
 pub mod error;
 pub mod governance;
@@ -25,6 +27,7 @@ pub mod graphql;
 pub mod health;
 pub mod metrics;
 pub mod page;
+pub mod panic;
 pub mod ratelimit;
 pub mod request;
 pub mod rest;

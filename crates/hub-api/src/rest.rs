@@ -11,7 +11,6 @@ use std::collections::HashMap;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::graphql::read_json_body;
 use crate::state::AppState;
 
 /// `GET /federation/v1/feed?since=CURSOR&limit=N`: the hub's accepted documents, oldest first,
@@ -107,7 +106,7 @@ pub async fn submit(
         ),
         None => None,
     };
-    let body = read_json_body(request, state.config().max_body_bytes).await?;
+    let body = crate::body::read_json(request, state.config().max_body_bytes).await?;
     let request_id = crate::request::current_id();
     let origin = Origin::Push(principal.clone());
     let outcome = state

@@ -46,7 +46,7 @@ impl AppState {
         AppState(Arc::new(App {
             db,
             metrics: Metrics::default(),
-            schema: crate::graphql::build_schema(),
+            schema: crate::graphql::build_schema(config.introspection),
             ingestor,
             cache: FigureCache::default(),
             puller,

@@ -7,6 +7,7 @@ use hub_domain::period::Period;
 
 use super::dashboard::timeliness_due;
 use super::dataset::Dataset;
+use crate::graphql::limits;
 
 /// One country's state for one quarter.
 #[derive(SimpleObject, Debug, Clone)]
@@ -24,6 +25,7 @@ pub struct CompletenessCell {
 #[derive(SimpleObject, Debug, Clone)]
 pub struct CountryCompleteness {
     pub country: String,
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub periods: Vec<CompletenessCell>,
     pub on_time: i32,
     pub late: i32,

@@ -18,6 +18,7 @@ use hub_store::{Db, reference};
 use super::dataset::{Dataset, Fact, parse_decimal, visible};
 use super::kpi::{FlagCount, Quality, country_figure};
 use crate::error::ApiError;
+use crate::graphql::limits;
 
 /// Counts of ratings of a country's KPI values against their baselines and targets.
 #[derive(SimpleObject, Debug, Clone, Default, PartialEq, Eq)]
@@ -90,8 +91,11 @@ pub struct RegionalDashboard {
     pub completeness: Option<Decimal>,
     pub expected_countries: i32,
     pub reporting_countries: i32,
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub by_service_line: Vec<ServiceLineFigures>,
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     pub by_country: Vec<CountryFigures>,
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub data_quality: Vec<FlagCount>,
 }
 

@@ -14,6 +14,7 @@ use hub_domain::period::Period;
 use hub_domain::submission::SourceKind;
 
 use super::dataset::{Dataset, Fact};
+use crate::graphql::limits;
 use crate::graphql::submission::SubmissionSource;
 
 /// How many times a data-quality mark occurs behind a figure.
@@ -69,6 +70,7 @@ pub struct CountryKpiValue {
     /// NO_DATA, RATE_STALE, NO_RATE, MISSING_WEIGHT, STALE_SOURCE, OVERFLOW.
     pub flags: Vec<String>,
     /// Every value behind the figure.
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub values: Vec<ValueLineage>,
 }
 
@@ -95,7 +97,9 @@ pub struct RegionalKpiValue {
     pub completeness: Option<Decimal>,
     /// `NO_DATA` when there is no value, `OVERFLOW` when it does not fit an exact decimal.
     pub flags: Vec<String>,
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub data_quality: Vec<FlagCount>,
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     pub by_country: Vec<CountryKpiValue>,
 }
 

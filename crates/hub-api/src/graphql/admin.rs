@@ -11,6 +11,7 @@ use hub_store::mappings::{self, Mapping, MappingInput};
 use hub_store::reference::ExchangeRate;
 
 use super::context;
+use super::limits;
 use crate::error::{ApiError, GqlResult};
 
 /// One month's rate: units of `currency` per 1 USD.
@@ -71,6 +72,7 @@ pub struct AdminQuery;
 #[Object]
 impl AdminQuery {
     /// Local-code mappings, every version, optionally of one country.
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     async fn kpi_mappings(
         &self,
         ctx: &Context<'_>,

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use hub_domain::catalogue::ServiceLine;
 
 use super::context;
+use super::limits;
 use crate::analytics::completeness::CountryCompleteness;
 use crate::analytics::dashboard::RegionalDashboard;
 use crate::analytics::kpi::RegionalKpiValue;
@@ -35,6 +36,7 @@ impl AnalyticsQuery {
 
     /// A KPI per period from `from` to `to` (both quarters or both years, at most 40 quarters):
     /// the regional figure and each country's (or the listed countries').
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     async fn kpi_series(
         &self,
         ctx: &Context<'_>,
@@ -65,6 +67,7 @@ impl AnalyticsQuery {
     }
 
     /// Who reported for which quarter from `from` to `to`: ON_TIME, LATE or MISSING.
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     async fn completeness(
         &self,
         ctx: &Context<'_>,

@@ -12,6 +12,7 @@ use hub_store::sources::{self, NewSource};
 use serde_json::json;
 
 use super::context;
+use super::limits;
 use super::paging::{self, page_size, parse_id};
 use crate::error::{ApiError, GqlResult};
 
@@ -161,6 +162,7 @@ impl SyncRun {
         self.0.error.as_deref()
     }
     /// Per-document problems.
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     async fn errors(&self) -> GqlResult<Vec<SyncDocumentError>> {
         serde_json::from_str(&self.0.document_errors)
             .map_err(|e| ApiError::Internal(format!("stored run errors: {e}")))
@@ -173,6 +175,7 @@ pub struct FederationQuery;
 #[Object]
 impl FederationQuery {
     /// Every federation source with its health (ADMIN).
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> GqlResult<Vec<FederationSource>> {
         let (app, caller) = context(ctx)?;
         caller.require(&[Role::Admin], "reading federation sources")?;
@@ -184,6 +187,7 @@ impl FederationQuery {
     }
 
     /// Sync runs, newest first, optionally of one source (ADMIN).
+    #[graphql(complexity = "limits::page(first, child_complexity)")]
     async fn sync_runs(
         &self,
         ctx: &Context<'_>,

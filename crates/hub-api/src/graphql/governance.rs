@@ -16,6 +16,7 @@ use hub_store::entity::{action_item, audit_log, deliverable, meeting, task_force
 use hub_store::governance as store;
 
 use super::context;
+use super::limits;
 use super::paging::{self, page_size, parse_id};
 use crate::error::{ApiError, GqlResult};
 use crate::governance::ROMT_ROLES;
@@ -168,6 +169,7 @@ impl TaskForce {
         }
         Ok(flags)
     }
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn members(&self, ctx: &Context<'_>) -> GqlResult<Vec<TaskForceMember>> {
         let (app, _) = context(ctx)?;
         Ok(store::members(app.db(), self.0.id)
@@ -188,6 +190,7 @@ impl TaskForce {
             .collect())
     }
     /// Chairmanship history, oldest first.
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn chair_history(&self, ctx: &Context<'_>) -> GqlResult<Vec<ChairTerm>> {
         let (app, _) = context(ctx)?;
         Ok(store::chairs(app.db(), self.0.id)
@@ -201,6 +204,7 @@ impl TaskForce {
             })
             .collect())
     }
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn deliverables(&self, ctx: &Context<'_>) -> GqlResult<Vec<Deliverable>> {
         let (app, _) = context(ctx)?;
         Ok(store::deliverables(app.db(), self.0.id)
@@ -209,6 +213,7 @@ impl TaskForce {
             .map(Deliverable::from)
             .collect())
     }
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn progress_reports(&self, ctx: &Context<'_>) -> GqlResult<Vec<ProgressReport>> {
         let (app, _) = context(ctx)?;
         Ok(store::progress_reports(app.db(), self.0.id)
@@ -319,6 +324,7 @@ pub struct ActivityView {
     pub budget: BudgetView,
     pub start_quarter: String,
     pub end_quarter: String,
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub kpi_targets: Vec<KpiTargetView>,
     pub status: ActivityStatus,
     pub progress: i32,
@@ -393,6 +399,7 @@ pub struct WorkPlanVersion {
     pub status: String,
     pub at: DateTime<Utc>,
     pub title: String,
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     pub activities: Vec<ActivityView>,
     pub total: BudgetView,
 }
@@ -409,6 +416,7 @@ pub struct FieldChange {
 #[derive(SimpleObject, Debug, Clone)]
 pub struct ActivityChange {
     pub code: String,
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub changes: Vec<FieldChange>,
 }
 
@@ -419,6 +427,7 @@ pub struct WorkPlanDiff {
     pub to_version: i32,
     pub added: Vec<String>,
     pub removed: Vec<String>,
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     pub changed: Vec<ActivityChange>,
     /// to − from of the required total.
     pub required_delta: Decimal,
@@ -480,6 +489,7 @@ impl WorkPlan {
     async fn amends(&self) -> Option<WorkPlanRef> {
         self.0.amends.map(|id| WorkPlanRef { id: ID::from(id) })
     }
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     async fn activities(&self, ctx: &Context<'_>) -> GqlResult<Vec<ActivityView>> {
         let (app, _) = context(ctx)?;
         Ok(workplan::content(app.db(), &self.0)
@@ -501,6 +511,7 @@ impl WorkPlan {
         let (app, _) = context(ctx)?;
         Ok(total_of(&workplan::content(app.db(), &self.0).await?.activities)?.to_be_mobilized())
     }
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn totals_by_service_line(&self, ctx: &Context<'_>) -> GqlResult<Vec<BudgetTotal>> {
         let (app, _) = context(ctx)?;
         let content = workplan::content(app.db(), &self.0).await?;
@@ -513,6 +524,7 @@ impl WorkPlan {
             })
             .collect())
     }
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn totals_by_task_force(&self, ctx: &Context<'_>) -> GqlResult<Vec<BudgetTotal>> {
         let (app, _) = context(ctx)?;
         let content = workplan::content(app.db(), &self.0).await?;
@@ -531,6 +543,7 @@ impl WorkPlan {
         Ok(i32::try_from(app.config().workplan_approvals_required).unwrap_or(1))
     }
     /// Approvals of the current submission (a return clears them).
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn approvals(&self, ctx: &Context<'_>) -> GqlResult<Vec<Approval>> {
         let (app, _) = context(ctx)?;
         Ok(store::approvals(app.db(), self.0.id)
@@ -546,6 +559,7 @@ impl WorkPlan {
             .collect())
     }
     /// Every step, oldest first: who did what, for which agency, when, why.
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     async fn history(&self, ctx: &Context<'_>) -> GqlResult<Vec<WorkPlanHistoryEntry>> {
         let (app, _) = context(ctx)?;
         Ok(store::events(app.db(), self.0.id)
@@ -564,6 +578,7 @@ impl WorkPlan {
             .collect())
     }
     /// Every version with its content as it was.
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn versions(&self, ctx: &Context<'_>) -> GqlResult<Vec<WorkPlanVersion>> {
         let (app, _) = context(ctx)?;
         versions_of(app, self.0.id)
@@ -842,6 +857,7 @@ impl Meeting {
         }
         flags
     }
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn action_items(&self, ctx: &Context<'_>) -> GqlResult<Vec<ActionItem>> {
         let (app, _) = context(ctx)?;
         Ok(store::action_items(app.db(), Some(self.0.id))
@@ -936,6 +952,7 @@ pub struct GovernanceQuery;
 #[Object]
 impl GovernanceQuery {
     /// Every task force, by code.
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn task_forces(&self, ctx: &Context<'_>) -> GqlResult<Vec<TaskForce>> {
         let (app, _) = context(ctx)?;
         Ok(store::task_forces(app.db())
@@ -949,6 +966,7 @@ impl GovernanceQuery {
         Ok(store::task_force(app.db(), &code).await?.map(TaskForce))
     }
     /// Work plans, newest year first.
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn work_plans(&self, ctx: &Context<'_>, year: Option<i32>) -> GqlResult<Vec<WorkPlan>> {
         let (app, _) = context(ctx)?;
         Ok(store::work_plans(app.db(), year)
@@ -964,6 +982,7 @@ impl GovernanceQuery {
             .map(WorkPlan))
     }
     /// Meetings, newest first.
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     async fn meetings(&self, ctx: &Context<'_>) -> GqlResult<Vec<Meeting>> {
         let (app, _) = context(ctx)?;
         Ok(store::meetings(app.db())
@@ -973,6 +992,7 @@ impl GovernanceQuery {
             .collect())
     }
     /// Action items of every meeting, by deadline; only overdue ones with `overdueOnly`.
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     async fn action_items(
         &self,
         ctx: &Context<'_>,
@@ -987,6 +1007,7 @@ impl GovernanceQuery {
             .collect())
     }
     /// The append-only audit log, newest first (ADMIN and RCP).
+    #[graphql(complexity = "limits::page(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

@@ -10,12 +10,9 @@
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{Context, Data, MergedObject, Schema, Subscription};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::body::Body;
-use axum::extract::WebSocketUpgrade;
-use axum::extract::{Query, Request, State};
-use axum::http::{Method, header};
-use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
+use axum::Extension;
+use axum::extract::{State, WebSocketUpgrade};
+use axum::response::Response;
 use futures::Stream;
 use hub_domain::access::Role;
 
@@ -28,6 +25,7 @@ pub mod admin;
 pub mod analytics;
 pub mod federation;
 pub mod governance;
+pub mod http;
 pub mod limits;
 pub mod paging;
 pub mod reference;
@@ -93,23 +91,30 @@ impl SubscriptionRoot {
 /// The hub's GraphQL schema.
 pub type HubSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// Builds the schema with its limits.
-pub fn build_schema() -> HubSchema {
-    Schema::build(
+/// Builds the schema with its limits; without `introspection`, `__schema`/`__type` and field
+/// suggestions in error messages are off (`HUB_INTROSPECTION=false`).
+pub fn build_schema(introspection: bool) -> HubSchema {
+    let builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         SubscriptionRoot,
     )
-    .limit_depth(limits::MAX_DEPTH)
     .limit_complexity(limits::MAX_COMPLEXITY)
     .limit_recursive_depth(limits::MAX_RECURSIVE_DEPTH)
-    .extension(limits::Limits)
-    .finish()
+    .extension(limits::Limits { introspection });
+    if introspection {
+        builder.finish()
+    } else {
+        builder
+            .disable_introspection()
+            .disable_suggestions()
+            .finish()
+    }
 }
 
 /// The schema in SDL, as checked in at `graphql/schema.graphql`.
 pub fn sdl() -> String {
-    build_schema().sdl()
+    build_schema(true).sdl()
 }
 
 /// The state and caller of the request, for resolvers.
@@ -117,110 +122,7 @@ pub(crate) fn context<'a>(ctx: &'a Context<'_>) -> Result<(&'a AppState, &'a Cal
     Ok((ctx.data::<AppState>()?, ctx.data::<Caller>()?))
 }
 
-/// A GraphQL-shaped error response with the HTTP status of the error.
-pub fn error_response(err: ApiError) -> Response {
-    let status = err.status();
-    let gql: async_graphql::Error = err.into();
-    let body = serde_json::json!({
-        "data": null,
-        "errors": [{ "message": gql.message, "extensions": gql.extensions }],
-    });
-    (status, Json(body)).into_response()
-}
-
-#[derive(serde::Deserialize)]
-struct GetParams {
-    query: String,
-    #[serde(rename = "operationName")]
-    operation_name: Option<String>,
-    variables: Option<String>,
-}
-
-/// `GET` and `POST /graphql`. GET carries queries only; mutations must be POSTed.
-pub async fn handler(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    request: Request,
-) -> Response {
-    let request = match read_request(&state, request).await {
-        Ok(request) => request,
-        Err(err) => return error_response(err),
-    };
-    let response = state
-        .schema()
-        .execute(request.data(state.clone()).data(caller))
-        .await;
-    Json(response).into_response()
-}
-
-async fn read_request(
-    state: &AppState,
-    request: Request,
-) -> Result<async_graphql::Request, ApiError> {
-    if request.method() == Method::GET {
-        let Query(params) = Query::<GetParams>::try_from_uri(request.uri()).map_err(|e| {
-            ApiError::invalid("query", format!("a GET request needs ?query=...: {e}"))
-        })?;
-        if limits::is_mutation(&params.query, params.operation_name.as_deref()) {
-            return Err(ApiError::MethodNotAllowed(
-                "mutations must be sent with POST, not GET".into(),
-            ));
-        }
-        let mut gql = async_graphql::Request::new(params.query);
-        if let Some(name) = params.operation_name {
-            gql = gql.operation_name(name);
-        }
-        if let Some(variables) = params.variables {
-            let value: serde_json::Value = serde_json::from_str(&variables)
-                .map_err(|e| ApiError::invalid("variables", format!("not valid JSON: {e}")))?;
-            gql = gql.variables(async_graphql::Variables::from_json(value));
-        }
-        return Ok(gql);
-    }
-    let body = read_json_body(request, state.config().max_body_bytes).await?;
-    serde_json::from_slice(&body).map_err(|e| ApiError::Validation {
-        field: None,
-        message: format!("the body is not a GraphQL request: {e}"),
-    })
-}
-
-/// Reads a JSON request body within `limit` bytes (also for chunked bodies without a length).
-pub async fn read_json_body(request: Request, limit: usize) -> Result<axum::body::Bytes, ApiError> {
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    if !(essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")) {
-        return Err(ApiError::UnsupportedMediaType(format!(
-            "send JSON with Content-Type: application/json (got {:?})",
-            if content_type.is_empty() {
-                "nothing"
-            } else {
-                content_type
-            }
-        )));
-    }
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|len| len > limit) {
-        return Err(ApiError::PayloadTooLarge { limit });
-    }
-    axum::body::to_bytes(Body::new(request.into_body()), limit)
-        .await
-        .map_err(|err| {
-            let err = err.into_inner();
-            if err.is::<http_body_util::LengthLimitError>() {
-                ApiError::PayloadTooLarge { limit }
-            } else {
-                ApiError::BadRequest(format!("the request body could not be read: {err}"))
-            }
-        })
-}
+pub use http::error_response;
 
 /// `GET /graphql/ws`: GraphQL subscriptions over WebSocket (`graphql-transport-ws` and
 /// `graphql-ws`). The token comes from the upgrade request's `Authorization` header, or from
@@ -259,15 +161,50 @@ pub async fn ws(
         })
 }
 
-/// Fallback for methods other than GET and POST on `/graphql`.
-pub async fn method_not_allowed() -> Response {
-    error_response(ApiError::MethodNotAllowed(
-        "use POST (or GET for queries) on /graphql".into(),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
+    use async_graphql::registry::{MetaType, Registry};
+    use async_graphql::{OutputType, SubscriptionType};
+
+    /// Every field that returns a list of objects, or a connection, must say how many items it
+    /// may return, or the cost check before execution could not bound the answer (DESIGN §17).
+    #[test]
+    fn every_object_list_declares_its_size_for_the_cost_check() {
+        let mut registry = Registry::default();
+        super::QueryRoot::create_type_info(&mut registry);
+        super::MutationRoot::create_type_info(&mut registry);
+        super::SubscriptionRoot::create_type_info(&mut registry);
+        let is_object = |name: &str| {
+            matches!(
+                registry.types.get(name),
+                Some(MetaType::Object { .. } | MetaType::Interface { .. } | MetaType::Union { .. })
+            )
+        };
+        let mut uncosted = Vec::new();
+        for (type_name, ty) in &registry.types {
+            let MetaType::Object { fields, .. } = ty else {
+                continue;
+            };
+            if type_name.starts_with("__") || type_name.ends_with("Connection") {
+                continue; // introspection; edges/nodes are costed by the connection's `first`
+            }
+            for field in fields.values() {
+                let inner = field.ty.trim_matches(|c| c == '[' || c == ']' || c == '!');
+                let list_of_objects = field.ty.contains('[') && is_object(inner);
+                if (list_of_objects || inner.ends_with("Connection"))
+                    && field.compute_complexity.is_none()
+                {
+                    uncosted.push(format!("{type_name}.{}: {}", field.name, field.ty));
+                }
+            }
+        }
+        assert!(
+            uncosted.is_empty(),
+            "lists without a declared size (add #[graphql(complexity = ...)] with limits::page or limits::bounded):\n{}",
+            uncosted.join("\n")
+        );
+    }
+
     /// The checked-in SDL must match the code. To regenerate after a schema change:
     /// `cargo run -- graphql-schema > graphql/schema.graphql` (or run this test with
     /// `UPDATE_SCHEMA=1`).

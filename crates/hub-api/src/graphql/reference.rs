@@ -10,6 +10,7 @@ use hub_domain::period::Month;
 use hub_store::reference;
 
 use super::context;
+use super::limits;
 use super::submission::{CommonServiceView, StoredValue, SubmissionSource, SubmissionView};
 use crate::analytics::dataset::visible;
 use crate::error::{ApiError, GqlResult};
@@ -58,6 +59,7 @@ impl CountryTeam {
     }
     /// The country's common services: those of its current BOS (with CBA and priority ratio),
     /// or, without a BOS, those of its latest report.
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn common_services(&self, ctx: &Context<'_>) -> GqlResult<Vec<CommonServiceView>> {
         let (app, caller) = context(ctx)?;
         let viewer = caller.viewer();
@@ -78,6 +80,7 @@ impl CountryTeam {
     }
     /// The country's current values for a period (`YYYY-Qn`, or `YYYY` for its quarters) that
     /// the caller may see, with lineage.
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     async fn values(&self, ctx: &Context<'_>, period: String) -> GqlResult<Vec<StoredValue>> {
         let (app, caller) = context(ctx)?;
         let viewer = caller.viewer();
@@ -161,6 +164,7 @@ fn parse_month(field: &str, text: Option<String>) -> Result<Option<Month>, ApiEr
 #[Object]
 impl ReferenceQuery {
     /// The region's country teams, by code.
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     async fn countries(
         &self,
         ctx: &Context<'_>,
@@ -179,6 +183,7 @@ impl ReferenceQuery {
     }
 
     /// The regional KPI catalogue.
+    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     async fn kpis(&self, ctx: &Context<'_>) -> GqlResult<Vec<KpiView>> {
         let (app, _) = context(ctx)?;
         let kpis = reference::kpis(app.db()).await?;
@@ -186,6 +191,7 @@ impl ReferenceQuery {
     }
 
     /// Monthly rates of one currency, optionally from and to a month (`YYYY-MM`, inclusive).
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     async fn exchange_rates(
         &self,
         ctx: &Context<'_>,

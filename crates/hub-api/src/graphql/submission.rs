@@ -13,6 +13,7 @@ use hub_ingest::{Options, Origin, Problem, Receipt};
 use hub_store::entity::{bos_planned_ca, common_service, kpi_value, submission};
 use hub_store::submissions::{self, SubmissionFilter};
 
+use super::limits;
 use super::{context, paging};
 use crate::error::{ApiError, GqlResult};
 use crate::state::AppState;
@@ -57,10 +58,13 @@ pub struct ReceiptView {
     /// Number of values stored.
     pub accepted_values: i32,
     /// Values rejected one by one.
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     pub rejected_values: Vec<ProblemView>,
     /// Marks on stored values (stale or missing rates, unknown agencies).
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     pub warnings: Vec<ProblemView>,
     /// Problems that rejected the whole document.
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     pub errors: Vec<ProblemView>,
     pub received_at: Option<DateTime<Utc>>,
     pub dry_run: bool,
@@ -410,6 +414,7 @@ impl SubmissionView {
         Ok(receipt.into())
     }
     /// The document exactly as received; null when it holds values the caller may not see.
+    #[graphql(complexity = "limits::size::DOCUMENT")]
     async fn document(&self, ctx: &Context<'_>) -> GqlResult<Option<Json<serde_json::Value>>> {
         let (_, caller) = context(ctx)?;
         let viewer = caller.viewer();
@@ -431,6 +436,7 @@ impl SubmissionView {
         Ok(Some(Json(document)))
     }
     /// The values stored from this document that the caller may see, with lineage.
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     async fn values(&self, ctx: &Context<'_>) -> GqlResult<Vec<StoredValue>> {
         let (app, caller) = context(ctx)?;
         let viewer = caller.viewer();
@@ -447,6 +453,7 @@ impl SubmissionView {
         Ok(values)
     }
     /// The common services the document listed.
+    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn common_services(&self, ctx: &Context<'_>) -> GqlResult<Vec<CommonServiceView>> {
         let (app, _) = context(ctx)?;
         Ok(submissions::services_of(app.db(), self.0.id)
@@ -456,6 +463,7 @@ impl SubmissionView {
             .collect())
     }
     /// Planned cost avoidance (BOS only).
+    #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
     async fn planned_cost_avoidance(&self, ctx: &Context<'_>) -> GqlResult<Vec<PlannedView>> {
         let (app, _) = context(ctx)?;
         Ok(submissions::planned_of(app.db(), self.0.id)
@@ -472,6 +480,7 @@ pub struct SubmissionQuery;
 #[Object]
 impl SubmissionQuery {
     /// Submissions the caller may see, newest first.
+    #[graphql(complexity = "limits::page(first, child_complexity)")]
     async fn submissions(
         &self,
         ctx: &Context<'_>,
