@@ -580,3 +580,291 @@ async fn the_dashboard_page_and_documented_queries_pass_the_limits() {
         }
     }
 }
+
+// ---- WebSocket ----
+
+mod websocket {
+    use std::time::Duration;
+
+    use futures::{SinkExt, StreamExt};
+    use serde_json::{Value, json};
+    use tokio_tungstenite::tungstenite::Message;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+    use crate::support::TestHub;
+
+    pub use crate::support::hub::error_code;
+
+    pub type Socket = tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >;
+
+    /// Opens `/graphql/ws` (graphql-transport-ws) without any header.
+    pub async fn open(hub: &TestHub) -> Socket {
+        let mut request = format!("{}/graphql/ws", hub.url.replace("http://", "ws://"))
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        tokio_tungstenite::connect_async(request).await.unwrap().0
+    }
+
+    pub async fn send(socket: &mut Socket, message: Value) {
+        socket
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .unwrap();
+    }
+
+    /// The next protocol message, or `None` when the connection ended (closed or broken).
+    pub async fn next(socket: &mut Socket) -> Option<Value> {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(20), socket.next()).await {
+                Ok(Some(Ok(Message::Text(text)))) => return serde_json::from_str(&text).ok(),
+                Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => return None,
+                Ok(Some(Ok(_))) => continue,
+                Err(_) => panic!("no message within 20 s"),
+            }
+        }
+    }
+
+    /// Opens a connection and initialises it with `token`.
+    pub async fn connect(hub: &TestHub, token: &str) -> Socket {
+        let mut socket = open(hub).await;
+        send(
+            &mut socket,
+            json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }),
+        )
+        .await;
+        let ack = next(&mut socket).await.unwrap();
+        assert_eq!(ack["type"], "connection_ack", "{ack}");
+        socket
+    }
+
+    pub fn subscribe(id: &str, query: &str) -> Value {
+        json!({ "id": id, "type": "subscribe", "payload": { "query": query } })
+    }
+
+    pub fn code(message: &Value) -> &str {
+        message["payload"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or("")
+    }
+}
+
+#[tokio::test]
+async fn forty_websocket_operations_with_a_limit_of_twenty_refuse_twenty() {
+    use websocket::*;
+    let hub = TestHub::start_with(|c| {
+        c.rate_limit_per_minute = 20;
+        c.ws_max_subscriptions = 100;
+    })
+    .await;
+    let mut socket = connect(&hub, &hub.admin_token).await;
+    for i in 0..40 {
+        send(&mut socket, subscribe(&i.to_string(), "{ __typename }")).await;
+    }
+    let (mut answered, mut refused) = (0, 0);
+    while answered + refused < 40 {
+        let message = next(&mut socket).await.expect("the connection stays open");
+        match message["type"].as_str() {
+            Some("next") => answered += 1,
+            Some("error") => {
+                assert_eq!(code(&message), "RATE_LIMITED", "{message}");
+                refused += 1;
+            }
+            _ => {}
+        }
+    }
+    // The caller's 20 requests of the minute: each operation counts like an HTTP request.
+    assert_eq!((answered, refused), (20, 20));
+    // HTTP shares the budget: the same token is refused there too now.
+    let body = hub
+        .graphql(Some(&hub.admin_token), "{ __typename }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+}
+
+#[tokio::test]
+async fn a_websocket_connection_runs_a_bounded_number_of_subscriptions() {
+    use websocket::*;
+    let hub = TestHub::start_with(|c| c.ws_max_subscriptions = 3).await;
+    let rcp = hub.token("RCP", &["--agency", "UNDP"]).await;
+    let mut socket = connect(&hub, &rcp).await;
+    let events = "subscription { workPlanEvents { action } }";
+    for id in ["1", "2", "3", "4"] {
+        send(&mut socket, subscribe(id, events)).await;
+    }
+    let refusal = next(&mut socket).await.unwrap();
+    assert_eq!(
+        (refusal["type"].as_str(), refusal["id"].as_str()),
+        (Some("error"), Some("4"))
+    );
+    assert_eq!(code(&refusal), "MAX_SUBSCRIPTIONS_LIMIT", "{refusal}");
+    // Completing one frees a place.
+    send(&mut socket, json!({ "id": "1", "type": "complete" })).await;
+    send(&mut socket, subscribe("5", events)).await;
+    send(&mut socket, subscribe("6", events)).await;
+    // The hub confirms the completion of 1; then 5 runs and 6 is the one refused.
+    let mut refusal = next(&mut socket).await.unwrap();
+    while refusal["type"] == "complete" {
+        refusal = next(&mut socket).await.unwrap();
+    }
+    assert_eq!(refusal["id"], "6", "{refusal}");
+    assert_eq!(code(&refusal), "MAX_SUBSCRIPTIONS_LIMIT");
+}
+
+#[tokio::test]
+async fn a_websocket_message_above_the_body_limit_ends_only_its_connection() {
+    use futures::SinkExt;
+    use websocket::*;
+    let hub = TestHub::start().await;
+    let mut socket = connect(&hub, &hub.admin_token).await;
+    let huge = "x".repeat(12 * 1024 * 1024);
+    let _ = socket
+        .send(tokio_tungstenite::tungstenite::Message::Text(
+            subscribe("1", &format!("{{ __typename }} # {huge}"))
+                .to_string()
+                .into(),
+        ))
+        .await;
+    assert!(next(&mut socket).await.is_none(), "the connection ends");
+    // Others are served.
+    let mut other = connect(&hub, &hub.admin_token).await;
+    send(&mut other, subscribe("1", "{ __typename }")).await;
+    assert_eq!(next(&mut other).await.unwrap()["type"], "next");
+    hub.query_ok(None, "{ __typename }", json!({})).await;
+}
+
+#[tokio::test]
+async fn an_idle_websocket_is_closed() {
+    use futures::StreamExt;
+    use websocket::*;
+    let hub = TestHub::start_with(|c| c.ws_idle_timeout = std::time::Duration::from_secs(1)).await;
+    let mut socket = connect(&hub, &hub.admin_token).await;
+    let mut closed = None;
+    while let Some(message) = socket.next().await {
+        if let Ok(tokio_tungstenite::tungstenite::Message::Close(frame)) = message {
+            closed = frame;
+            break;
+        }
+    }
+    let frame = closed.expect("a close frame");
+    assert_eq!(u16::from(frame.code), 1000);
+    assert!(frame.reason.contains("idle"), "{}", frame.reason);
+}
+
+#[tokio::test]
+async fn websocket_callers_authenticate_at_connection_init() {
+    use websocket::*;
+    let hub = TestHub::start_with(|c| c.require_auth = true).await;
+    // A browser's upgrade carries no header: the hub waits for connection_init.
+    let mut socket = open(&hub).await;
+    send(&mut socket, json!({ "type": "connection_init" })).await;
+    assert!(
+        next(&mut socket).await.is_none(),
+        "refused without a token under HUB_REQUIRE_AUTH"
+    );
+    let mut socket = open(&hub).await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": { "Authorization": "Bearer rhub_wrong" } }),
+    )
+    .await;
+    assert!(next(&mut socket).await.is_none(), "a bad token is refused");
+    let mut socket = connect(&hub, &hub.admin_token).await;
+    send(&mut socket, subscribe("1", "{ me { role } }")).await;
+    let answer = next(&mut socket).await.unwrap();
+    assert_eq!(answer["payload"]["data"]["me"]["role"], "ADMIN", "{answer}");
+}
+
+// ---- failed authentication ----
+
+/// A counter of `/metrics` (`name{kind="label"} N`), 0 when absent.
+async fn metric(hub: &TestHub, name: &str, kind: &str) -> u64 {
+    let text = hub
+        .http
+        .get(format!("{}/metrics", hub.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let prefix = format!("{name}{{kind=\"{kind}\"}} ");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .map_or(0, |n| n.trim().parse().unwrap())
+}
+
+#[tokio::test]
+async fn forty_invalid_tokens_from_one_address_are_throttled_before_any_lookup() {
+    let hub = TestHub::start().await; // 10 failures per address and minute, the default
+    let mut statuses = Vec::new();
+    for i in 0..40 {
+        let response = hub
+            .http
+            .post(format!("{}/graphql", hub.url))
+            .bearer_auth(format!("rhub_guess{i:04}"))
+            .json(&json!({ "query": "{ me { role } }" }))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        if status == 429 {
+            let wait: u64 = response.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((1..=60).contains(&wait), "{wait}");
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(error_code(&body), "RATE_LIMITED");
+        }
+        statuses.push(status);
+    }
+    assert_eq!(statuses[..10], [401; 10]);
+    assert_eq!(statuses[10..], [429; 30]);
+    assert_eq!(
+        metric(&hub, "hub_token_lookups_total", "database").await,
+        10,
+        "the throttled 30 never reached the database"
+    );
+    // Token checks from that address wait out the minute; anonymous reads go on.
+    let body = hub
+        .graphql(Some(&hub.admin_token), "{ me { role } }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), "RATE_LIMITED");
+    hub.query_ok(None, "{ countries { code } }", json!({}))
+        .await;
+}
+
+#[tokio::test]
+async fn token_checks_are_cached_until_any_token_is_revoked() {
+    let hub = TestHub::start().await;
+    let analyst = hub.token("ANALYST", &[]).await;
+    for _ in 0..5 {
+        hub.query_ok(Some(&analyst), "{ me { role } }", json!({}))
+            .await;
+    }
+    assert_eq!(
+        metric(&hub, "hub_token_lookups_total", "database").await,
+        1,
+        "one lookup, then the cache"
+    );
+    // Revoked from another process (the CLI): refused at the very next request.
+    let label = hub
+        .query_ok(Some(&analyst), "{ me { label } }", json!({}))
+        .await["me"]["label"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = hub.cli(&["token", "revoke", &label]).await;
+    assert!(out.status.success());
+    let body = hub
+        .graphql(Some(&analyst), "{ me { role } }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+}

@@ -37,6 +37,9 @@ pub enum ApiError {
     /// 429 `RATE_LIMITED`: too many requests; retry after the given seconds.
     #[error("too many requests; retry in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// 429 `MAX_SUBSCRIPTIONS_LIMIT`: a WebSocket connection already runs its most operations.
+    #[error("this connection already runs {max} operations; complete one first")]
+    TooManyOperations { max: usize },
     /// 413 `PAYLOAD_TOO_LARGE`: the body exceeds the configured limit.
     #[error("request body larger than {limit} bytes")]
     PayloadTooLarge { limit: usize },
@@ -84,6 +87,7 @@ impl ApiError {
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::IdempotencyKeyReused(_) => "IDEMPOTENCY_KEY_REUSED",
             ApiError::RateLimited { .. } => "RATE_LIMITED",
+            ApiError::TooManyOperations { .. } => "MAX_SUBSCRIPTIONS_LIMIT",
             ApiError::PayloadTooLarge { .. } => "PAYLOAD_TOO_LARGE",
             ApiError::UnsupportedMediaType(_) => "UNSUPPORTED_MEDIA_TYPE",
             ApiError::MethodNotAllowed(_) => "METHOD_NOT_ALLOWED",
@@ -104,7 +108,9 @@ impl ApiError {
             ApiError::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::IdempotencyKeyReused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::RateLimited { .. } | ApiError::TooManyOperations { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
@@ -185,13 +191,26 @@ impl From<hub_ingest::IngestError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// The `Retry-After` header a refusal carries, if it is a rate limit.
+    pub fn retry_after(&self) -> Option<axum::http::HeaderValue> {
+        match self {
+            ApiError::RateLimited { retry_after_secs } => {
+                axum::http::HeaderValue::from_str(&retry_after_secs.to_string()).ok()
+            }
+            _ => None,
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let retry_after = self.retry_after();
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let ApiError::RateLimited { retry_after_secs } = self
-            && let Ok(value) = retry_after_secs.to_string().parse()
-        {
-            response.headers_mut().insert("retry-after", value);
+        if let Some(value) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
         }
         response
     }

@@ -3,11 +3,11 @@
 //! `Retry-After`. Behind a reverse proxy every anonymous caller shares the proxy's address, so
 //! give callers tokens or raise the limit there.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -53,25 +53,26 @@ impl RateLimits {
     }
 }
 
+/// The key a caller's requests are counted under: its token, else its address.
+pub fn key_of(caller: &Caller, address: Option<IpAddr>) -> String {
+    match (caller.principal(), address) {
+        (Some(principal), _) => format!("token:{}", principal.token_id),
+        (None, Some(address)) => format!("ip:{address}"),
+        (None, None) => "anonymous".to_owned(),
+    }
+}
+
 /// Middleware: refuses a caller over its limit. Runs after authentication.
 pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(limits) = state.rate_limits() else {
         return next.run(request).await;
     };
-    let key = match request
+    let caller = request
         .extensions()
         .get::<Caller>()
-        .and_then(Caller::principal)
-    {
-        Some(principal) => format!("token:{}", principal.token_id),
-        None => request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(
-                || "anonymous".to_owned(),
-                |info| format!("ip:{}", info.0.ip()),
-            ),
-    };
+        .cloned()
+        .unwrap_or_default();
+    let key = key_of(&caller, crate::auth::client_address(&request));
     match limits.check(&key) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
@@ -80,24 +81,11 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
                 retry_after_secs: wait.as_secs().max(1),
             };
             if request.uri().path().starts_with("/graphql") {
-                let mut response = crate::graphql::error_response(error.clone());
-                if let Ok(value) = error_retry_after(&error) {
-                    response.headers_mut().insert("retry-after", value);
-                }
-                response
+                crate::graphql::error_response(error)
             } else {
                 error.into_response()
             }
         }
-    }
-}
-
-fn error_retry_after(error: &ApiError) -> Result<axum::http::HeaderValue, ()> {
-    match error {
-        ApiError::RateLimited { retry_after_secs } => {
-            retry_after_secs.to_string().parse().map_err(|_| ())
-        }
-        _ => Err(()),
     }
 }
 

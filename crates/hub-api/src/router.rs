@@ -19,7 +19,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         // Every method reaches the handler, which runs GET and POST and refuses the rest (HEAD
         // included: axum would otherwise answer HEAD with the GET handler, executing it).
         .route("/graphql", any(graphql::http::handler))
-        .route("/graphql/ws", get(graphql::ws))
+        .route("/graphql/ws", get(graphql::ws::handler))
         .route("/api/v1/submissions", post(rest::submit))
         .route("/federation/v1/feed", get(rest::feed))
         // Layers run bottom-up: authentication first, then the caller's rate limit.

@@ -6,6 +6,8 @@ use hub_ingest::Ingestor;
 use hub_store::Db;
 
 use crate::analytics::cache::FigureCache;
+use crate::auth::cache::TokenCache;
+use crate::auth::throttle::FailedAuthLimiter;
 use crate::config::Config;
 use crate::governance::workplan::PlanEvent;
 use crate::graphql::HubSchema;
@@ -30,6 +32,10 @@ pub struct App {
     pub plan_events: tokio::sync::broadcast::Sender<PlanEvent>,
     /// Per-caller request limits (none when disabled).
     pub rate_limits: Option<RateLimits>,
+    /// Failed authentications per address (none when disabled).
+    pub auth_failures: Option<FailedAuthLimiter>,
+    /// Successful token checks, reused while no token is revoked.
+    pub tokens: TokenCache,
 }
 
 impl std::fmt::Debug for App {
@@ -52,6 +58,8 @@ impl AppState {
             puller,
             plan_events: tokio::sync::broadcast::channel(256).0,
             rate_limits: RateLimits::new(config.rate_limit_per_minute),
+            auth_failures: FailedAuthLimiter::new(config.auth_failures_per_minute),
+            tokens: TokenCache::default(),
             config,
         }))
     }
@@ -59,6 +67,16 @@ impl AppState {
     /// The request limits, when enabled.
     pub fn rate_limits(&self) -> Option<&RateLimits> {
         self.0.rate_limits.as_ref()
+    }
+
+    /// The failed-authentication limit, when enabled.
+    pub fn auth_failures(&self) -> Option<&FailedAuthLimiter> {
+        self.0.auth_failures.as_ref()
+    }
+
+    /// Remembered token checks.
+    pub fn tokens(&self) -> &TokenCache {
+        &self.0.tokens
     }
 
     /// Tells subscribers about a work plan change (nobody listening is fine).

@@ -1,5 +1,7 @@
-//! The data version: a counter every accepted submission, rate or mapping change advances in
-//! its own transaction, so caches keyed by it are never stale after a write, on any replica.
+//! Version counters in `hub_state`, each advanced inside the transaction of the write it tracks,
+//! so caches keyed by them are never stale after a write, on any replica:
+//! - the data version: every accepted submission, rate or mapping change;
+//! - the access version: every token created or revoked (cached token checks end at once).
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -8,28 +10,27 @@ use crate::StoreError;
 use crate::entity::hub_state;
 
 const DATA_VERSION: &str = "data_version";
+const ACCESS_VERSION: &str = "access_version";
 
-/// The current data version (0 before the first write).
-pub async fn data_version(db: &impl ConnectionTrait) -> Result<i64, StoreError> {
-    Ok(hub_state::Entity::find_by_id(DATA_VERSION.to_owned())
+async fn version(db: &impl ConnectionTrait, key: &str) -> Result<i64, StoreError> {
+    Ok(hub_state::Entity::find_by_id(key.to_owned())
         .one(db)
         .await?
         .map_or(0, |row| row.value))
 }
 
-/// Advances the data version; call it inside the transaction of the write.
-pub async fn bump_data_version(db: &impl ConnectionTrait) -> Result<(), StoreError> {
+async fn bump(db: &impl ConnectionTrait, key: &str) -> Result<(), StoreError> {
     let updated = hub_state::Entity::update_many()
         .col_expr(
             hub_state::Column::Value,
             Expr::col(hub_state::Column::Value).add(1),
         )
-        .filter(hub_state::Column::Key.eq(DATA_VERSION))
+        .filter(hub_state::Column::Key.eq(key))
         .exec(db)
         .await?;
     if updated.rows_affected == 0 {
         hub_state::Entity::insert(hub_state::ActiveModel {
-            key: Set(DATA_VERSION.to_owned()),
+            key: Set(key.to_owned()),
             value: Set(1),
         })
         .on_conflict(
@@ -44,4 +45,24 @@ pub async fn bump_data_version(db: &impl ConnectionTrait) -> Result<(), StoreErr
         .await?;
     }
     Ok(())
+}
+
+/// The current data version (0 before the first write).
+pub async fn data_version(db: &impl ConnectionTrait) -> Result<i64, StoreError> {
+    version(db, DATA_VERSION).await
+}
+
+/// Advances the data version; call it inside the transaction of the write.
+pub async fn bump_data_version(db: &impl ConnectionTrait) -> Result<(), StoreError> {
+    bump(db, DATA_VERSION).await
+}
+
+/// The current access version (0 before the first token change).
+pub async fn access_version(db: &impl ConnectionTrait) -> Result<i64, StoreError> {
+    version(db, ACCESS_VERSION).await
+}
+
+/// Advances the access version; token changes call it in their own statement's transaction.
+pub async fn bump_access_version(db: &impl ConnectionTrait) -> Result<(), StoreError> {
+    bump(db, ACCESS_VERSION).await
 }

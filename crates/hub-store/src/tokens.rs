@@ -12,7 +12,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::entity::access_token;
-use crate::{StoreError, now, reference};
+use crate::{StoreError, now, reference, state};
 
 /// Prefix of every token, so a leaked one is recognisable in logs and scanners.
 pub const TOKEN_PREFIX: &str = "rhub_";
@@ -142,7 +142,10 @@ pub async fn revoke(db: &impl ConnectionTrait, id_or_label: &str) -> Result<Toke
     }
     let mut active: access_token::ActiveModel = row.into();
     active.revoked_at = Set(Some(now()));
-    info(active.update(db).await?)
+    let revoked = info(active.update(db).await?)?;
+    // Ends every cached check of the token, in this process and every replica.
+    state::bump_access_version(db).await?;
+    Ok(revoked)
 }
 
 /// The principal holding `secret`, or `None` for an unknown or revoked token.

@@ -101,11 +101,14 @@ pub fn error_response(err: ApiError) -> Response {
 
 fn error_response_as(err: ApiError, media: MediaType) -> Response {
     let status = err.status();
+    let retry_after = err.retry_after();
     let mut response = write(status, &errors_body(err), media);
+    let headers = response.headers_mut();
     if status == StatusCode::METHOD_NOT_ALLOWED {
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        headers.insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    }
+    if let Some(value) = retry_after {
+        headers.insert(header::RETRY_AFTER, value);
     }
     response
 }

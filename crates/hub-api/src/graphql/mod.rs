@@ -7,12 +7,7 @@
 //! [`federation`], [`governance`], [`admin`]);
 //! [`limits`] guards depth, complexity and aliases; [`paging`] holds ids and cursors.
 
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::{Context, Data, MergedObject, Schema, Subscription};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::Extension;
-use axum::extract::{State, WebSocketUpgrade};
-use axum::response::Response;
+use async_graphql::{Context, MergedObject, Schema, Subscription};
 use futures::Stream;
 use hub_domain::access::Role;
 
@@ -30,6 +25,7 @@ pub mod limits;
 pub mod paging;
 pub mod reference;
 pub mod submission;
+pub mod ws;
 
 /// Root of all queries.
 #[derive(MergedObject, Default, Debug)]
@@ -123,43 +119,6 @@ pub(crate) fn context<'a>(ctx: &'a Context<'_>) -> Result<(&'a AppState, &'a Cal
 }
 
 pub use http::error_response;
-
-/// `GET /graphql/ws`: GraphQL subscriptions over WebSocket (`graphql-transport-ws` and
-/// `graphql-ws`). The token comes from the upgrade request's `Authorization` header, or from
-/// the `Authorization` (or `authorization`) field of the connection-init payload for browsers.
-pub async fn ws(
-    State(state): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> Response {
-    let schema = state.schema().clone();
-    upgrade
-        .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |stream| {
-            let mut data = Data::default();
-            data.insert(state.clone());
-            GraphQLWebSocket::new(stream, schema, protocol)
-                .with_data(data)
-                .on_connection_init(move |payload| async move {
-                    let header: Option<String> = payload
-                        .get("Authorization")
-                        .or_else(|| payload.get("authorization"))
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned);
-                    let caller = match header {
-                        Some(header) => crate::auth::resolve(&state, Some(header.as_str()))
-                            .await
-                            .map_err(async_graphql::Error::from)?,
-                        None => caller,
-                    };
-                    let mut data = Data::default();
-                    data.insert(caller);
-                    Ok(data)
-                })
-                .serve()
-        })
-}
 
 #[cfg(test)]
 mod tests {

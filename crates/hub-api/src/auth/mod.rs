@@ -2,9 +2,17 @@
 //!
 //! No header means anonymous (refused when `HUB_REQUIRE_AUTH=true`). A header that is
 //! malformed, or a token that is unknown or revoked, is refused with 401 `UNAUTHENTICATED`:
-//! never silently treated as anonymous, which would hide a misconfigured client.
+//! never silently treated as anonymous, which would hide a misconfigured client. Failed
+//! checks are counted per address ([`throttle`]); successful ones are remembered briefly
+//! ([`cache`]) while no token was revoked.
 
-use axum::extract::{Request, State};
+pub mod cache;
+pub mod throttle;
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -68,8 +76,13 @@ fn bearer(value: &str) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// Resolves the caller of a request from its bearer token.
-pub async fn resolve(state: &AppState, header: Option<&str>) -> Result<Caller, ApiError> {
+/// Resolves the caller of a request from its bearer token; `address` is the client's, for the
+/// failed-authentication limit.
+pub async fn resolve(
+    state: &AppState,
+    header: Option<&str>,
+    address: Option<IpAddr>,
+) -> Result<Caller, ApiError> {
     let Some(header) = header else {
         if state.config().require_auth {
             return Err(ApiError::Unauthenticated(
@@ -78,20 +91,55 @@ pub async fn resolve(state: &AppState, header: Option<&str>) -> Result<Caller, A
         }
         return Ok(Caller::anonymous());
     };
-    let token = bearer(header).ok_or_else(|| {
-        ApiError::Unauthenticated("the Authorization header must be `Bearer TOKEN`".into())
-    })?;
-    match hub_store::tokens::authenticate(state.db(), token).await? {
-        Some(principal) => Ok(Caller {
+    let throttle = state.auth_failures().zip(address);
+    if let Some((limiter, address)) = throttle
+        && let Some(wait) = limiter.blocked(address, Instant::now())
+    {
+        state
+            .metrics()
+            .count("hub_rate_limited_total", "authentication");
+        return Err(ApiError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    let failed = |message: &str| {
+        if let Some((limiter, address)) = throttle {
+            limiter.failed(address, Instant::now());
+        }
+        state.metrics().count("hub_auth_failures_total", "token");
+        ApiError::Unauthenticated(message.to_owned())
+    };
+    let Some(token) = bearer(header) else {
+        return Err(failed("the Authorization header must be `Bearer TOKEN`"));
+    };
+    let version = hub_store::state::access_version(state.db()).await?;
+    if let Some(principal) = state.tokens().get(token, version) {
+        return Ok(Caller {
             principal: Some(principal),
-        }),
-        None => Err(ApiError::Unauthenticated(
-            "the access token is unknown or revoked".into(),
-        )),
+        });
+    }
+    state.metrics().count("hub_token_lookups_total", "database");
+    match hub_store::tokens::authenticate(state.db(), token).await? {
+        Some(principal) => {
+            state.tokens().put(token, principal.clone(), version);
+            Ok(Caller {
+                principal: Some(principal),
+            })
+        }
+        None => Err(failed("the access token is unknown or revoked")),
     }
 }
 
-/// Middleware for the API routes: puts the [`Caller`] into the request or answers 401.
+/// The client address of a request (the connection's peer).
+pub fn client_address(request: &Request) -> Option<IpAddr> {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+}
+
+/// Middleware for the API routes: puts the [`Caller`] into the request or answers 401 (429
+/// while the address is over its failed-authentication limit).
 pub async fn authenticate(
     State(state): State<AppState>,
     mut request: Request,
@@ -101,7 +149,14 @@ pub async fn authenticate(
         .headers()
         .get(AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("?"));
-    match resolve(&state, header).await {
+    let address = client_address(&request);
+    // A browser cannot put a header on a WebSocket upgrade: an anonymous upgrade authenticates
+    // (or is refused) at `connection_init` instead.
+    if header.is_none() && request.uri().path() == "/graphql/ws" {
+        request.extensions_mut().insert(Caller::anonymous());
+        return next.run(request).await;
+    }
+    match resolve(&state, header, address).await {
         Ok(caller) => {
             request.extensions_mut().insert(caller);
             next.run(request).await
