@@ -868,3 +868,224 @@ async fn token_checks_are_cached_until_any_token_is_revoked() {
         .await;
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
 }
+
+// ---- idempotency keys that recover ----
+
+mod keys {
+    use serde_json::Value;
+
+    use crate::support::TestHub;
+
+    use hub_store::sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+
+    /// The state of `key` in the store: `None` when it is not there.
+    pub async fn state_in(db: &DatabaseConnection, key: &str) -> Option<String> {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT state FROM idempotency_key WHERE key = '{key}'"),
+            ))
+            .await
+            .unwrap()?;
+        row.try_get::<String>("", "state").ok()
+    }
+
+    pub async fn state(hub: &TestHub, key: &str) -> Option<String> {
+        state_in(&hub.db, key).await
+    }
+
+    /// Waits until `key` is in one of `states` (`None` for gone), polling the store.
+    pub async fn wait_for(hub: &TestHub, key: &str, states: &[Option<&str>]) -> Option<String> {
+        wait_in(&hub.db, key, states).await
+    }
+
+    pub async fn wait_in(
+        db: &DatabaseConnection,
+        key: &str,
+        states: &[Option<&str>],
+    ) -> Option<String> {
+        for _ in 0..3000 {
+            let now = state_in(db, key).await;
+            if states.contains(&now.as_deref()) {
+                return now;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("key {key} never reached {states:?}");
+    }
+
+    /// Submissions stored for COL 2026-Q2.
+    pub async fn stored(hub: &TestHub) -> i64 {
+        hub.count(
+            "SELECT COUNT(*) AS n FROM submission WHERE country = 'COL' AND period = '2026-Q2'",
+        )
+        .await
+    }
+
+    /// A document big enough that the hub is still working on it when the client gives up.
+    pub fn slow_document() -> Value {
+        crate::ingest::large_report(1000)
+    }
+}
+
+#[tokio::test]
+async fn a_key_whose_client_disconnected_is_released_and_retried_at_once() {
+    // An hour's lease: only the release of the dropped request can free the key in time.
+    let hub =
+        TestHub::start_with(|c| c.idempotency_lease = std::time::Duration::from_secs(3600)).await;
+    let body = keys::slow_document().to_string();
+    let client = {
+        let (http, url, token, body) = (
+            hub.http.clone(),
+            hub.url.clone(),
+            hub.admin_token.clone(),
+            body.clone(),
+        );
+        tokio::spawn(async move {
+            http.post(format!("{url}/api/v1/submissions"))
+                .bearer_auth(token)
+                .header("content-type", "application/json")
+                .header("idempotency-key", "gone-client")
+                .body(body)
+                .send()
+                .await
+        })
+    };
+    keys::wait_for(&hub, "gone-client", &[Some("IN_FLIGHT"), Some("DONE")]).await;
+    client.abort(); // the client goes away mid-request
+    let after = keys::wait_for(&hub, "gone-client", &[None, Some("DONE")]).await;
+    assert_eq!(after, None, "the dropped request released its claim");
+    let (status, receipt) = hub
+        .submit_with(
+            Some(&hub.admin_token),
+            body.clone(),
+            "",
+            &[("idempotency-key", "gone-client")],
+        )
+        .await;
+    assert_eq!(status, 201, "{receipt:#}");
+    assert_eq!(receipt["replayed"], false);
+    assert_eq!(keys::stored(&hub).await, 1);
+    // And the key now replays that response.
+    let (status, receipt) = hub
+        .submit_with(
+            Some(&hub.admin_token),
+            body,
+            "",
+            &[("idempotency-key", "gone-client")],
+        )
+        .await;
+    assert_eq!((status, receipt["replayed"].as_bool()), (201, Some(true)));
+    assert_eq!(keys::stored(&hub).await, 1, "stored exactly once");
+}
+
+#[tokio::test]
+async fn a_claim_whose_lease_ran_out_is_taken_over_by_one_retry_only() {
+    let hub =
+        TestHub::start_with(|c| c.idempotency_lease = std::time::Duration::from_secs(1)).await;
+    let document = kpi_report("2026-Q2", 1);
+    let fingerprint = hub_ingest::pipeline::request_fingerprint(
+        document.to_string().as_bytes(),
+        Some(&document),
+        hub_ingest::Options::default(),
+    );
+    let admin = hub
+        .count("SELECT id AS n FROM access_token WHERE label = 'initial-admin'")
+        .await;
+    // The claim a killed process left behind: its lease ran out a minute ago.
+    hub.sql(&format!(
+        "INSERT INTO idempotency_key (caller, key, request_hash, state, created_at, owner, lease_until)
+         VALUES ('{admin}', 'orphan', '{fingerprint}', 'IN_FLIGHT', '2026-01-01 00:00:00+00', 'dead-owner', '2026-01-01 00:01:00+00')"
+    ))
+    .await;
+    let attempts = (0..4).map(|_| {
+        hub.submit_with(
+            Some(&hub.admin_token),
+            document.to_string(),
+            "",
+            &[("idempotency-key", "orphan")],
+        )
+    });
+    let outcomes = futures::future::join_all(attempts).await;
+    let fresh = outcomes
+        .iter()
+        .filter(|(status, body)| *status == 201 && body["replayed"] == false)
+        .count();
+    assert_eq!(fresh, 1, "one attempt took the key over: {outcomes:#?}");
+    for (status, body) in &outcomes {
+        assert!(
+            *status == 201 || (*status == 409 && body["error"]["code"] == "CONFLICT"),
+            "{status}: {body:#}"
+        );
+    }
+    assert_eq!(keys::stored(&hub).await, 1);
+    assert_eq!(keys::state(&hub, "orphan").await.as_deref(), Some("DONE"));
+}
+
+#[tokio::test]
+async fn a_key_held_by_a_killed_process_is_taken_over_after_its_lease() {
+    use crate::support::process::{HubProcess, prepare_database};
+    use hub_store::sea_orm::ConnectionTrait;
+    let database = crate::support::TestDatabase::create().await;
+    let token = prepare_database(&database.url).await;
+    let lease = [("HUB_IDEMPOTENCY_LEASE_SECS", "1")];
+    let hub = HubProcess::start(&database.url, &lease).await;
+    let db = hub_store::sea_orm::Database::connect(database.url.as_str())
+        .await
+        .unwrap();
+    let body = keys::slow_document().to_string();
+    let submit = |url: String, body: String, token: String| async move {
+        let response = reqwest::Client::new()
+            .post(format!("{url}/api/v1/submissions"))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .header("idempotency-key", "killed")
+            .body(body)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await?;
+        Ok::<_, reqwest::Error>((status, body))
+    };
+    let first = tokio::spawn(submit(hub.url.clone(), body.clone(), token.clone()));
+    keys::wait_in(&db, "killed", &[Some("IN_FLIGHT"), Some("DONE")]).await;
+    hub.kill9().await;
+    assert!(
+        first.await.unwrap().is_err(),
+        "the first request died with the process"
+    );
+    assert_eq!(
+        keys::state_in(&db, "killed").await.as_deref(),
+        Some("IN_FLIGHT"),
+        "nobody was left to release the claim"
+    );
+    // A new process on the same database: the retry waits out the lease, then takes over.
+    let hub = HubProcess::start(&database.url, &lease).await;
+    let mut outcome = None;
+    for _ in 0..300 {
+        let (status, receipt) = submit(hub.url.clone(), body.clone(), token.clone())
+            .await
+            .unwrap();
+        if status != 409 {
+            outcome = Some((status, receipt));
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (status, receipt) = outcome.expect("the key is taken over once its lease is over");
+    assert_eq!(status, 201, "{receipt:#}");
+    assert_eq!(receipt["replayed"], false);
+    let stored = db
+        .query_one_raw(hub_store::sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM submission".to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap();
+    assert_eq!(stored, 1, "stored exactly once");
+    assert_eq!(keys::state_in(&db, "killed").await.as_deref(), Some("DONE"));
+    db.close().await.ok();
+}

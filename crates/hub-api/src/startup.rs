@@ -90,7 +90,7 @@ pub async fn seed(
 /// Connects, migrates, seeds an empty database per `HUB_SEED` and makes the first admin token.
 pub async fn prepare(config: Config) -> Result<Prepared, StartupError> {
     let db = open_database(&config).await?;
-    let ingestor = Ingestor::new()?;
+    let ingestor = Ingestor::new()?.with_idempotency(config.idempotency_lease, db.clone());
     let empty = reference::countries(&db, false)
         .await
         .map_err(StartupError::Seed)?

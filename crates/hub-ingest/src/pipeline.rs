@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use hub_domain::access::Principal;
 use hub_domain::codes::CountryCode;
 use hub_domain::submission::{
@@ -12,7 +12,7 @@ use hub_domain::submission::{
 use hub_store::audit::{self, Actor};
 use hub_store::submissions::{self, NewSubmission, SliceScope, Source};
 use hub_store::{
-    ConnectionTrait, StoreError, TransactionSession, TransactionTrait, idempotency, state,
+    ConnectionTrait, Db, StoreError, TransactionSession, TransactionTrait, idempotency, state,
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -91,10 +91,51 @@ pub enum IngestError {
     Store(#[from] StoreError),
 }
 
+/// How long a claimed idempotency key waits for its request by default.
+pub const DEFAULT_LEASE: TimeDelta = TimeDelta::seconds(60);
+
 /// The pipeline, with its schemas compiled once.
 #[derive(Debug, Clone)]
 pub struct Ingestor {
     schemas: Arc<Schemas>,
+    /// How long a claimed idempotency key waits before another attempt may take it over.
+    lease: TimeDelta,
+    /// The pool a dropped request's claim is released through (none: the lease frees it).
+    pool: Option<Db>,
+}
+
+/// A claimed idempotency key, released if the request is dropped before it settles it (the
+/// client went away, a timeout fired). Settling disarms it.
+struct ClaimGuard {
+    claim: Option<idempotency::Claim>,
+    pool: Option<Db>,
+}
+
+impl ClaimGuard {
+    fn claim(&self) -> Option<&idempotency::Claim> {
+        self.claim.as_ref()
+    }
+
+    fn disarm(&mut self) -> Option<idempotency::Claim> {
+        self.claim.take()
+    }
+}
+
+impl Drop for ClaimGuard {
+    fn drop(&mut self) {
+        let (Some(claim), Some(pool)) = (self.claim.take(), self.pool.clone()) else {
+            return;
+        };
+        // Drop cannot wait: the release runs on the runtime, right after.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                match idempotency::release(&pool, &claim).await {
+                    Ok(()) => tracing::info!(key = %claim.key, "dropped request released its idempotency key"),
+                    Err(e) => tracing::warn!(error = %e, key = %claim.key, "cannot release an idempotency key; its lease will"),
+                }
+            });
+        }
+    }
 }
 
 fn sha256(text: &str) -> String {
@@ -183,7 +224,17 @@ impl Ingestor {
     pub fn new() -> Result<Self, SchemaError> {
         Ok(Self {
             schemas: Arc::new(Schemas::compile()?),
+            lease: DEFAULT_LEASE,
+            pool: None,
         })
+    }
+
+    /// Claims idempotency keys for `lease`, and releases the claims of dropped requests through
+    /// `pool` (the hub's pool; pushes run on it).
+    pub fn with_idempotency(mut self, lease: std::time::Duration, pool: Db) -> Self {
+        self.lease = TimeDelta::from_std(lease).unwrap_or(DEFAULT_LEASE);
+        self.pool = Some(pool);
+        self
     }
 
     /// The compiled schemas.
@@ -210,8 +261,8 @@ impl Ingestor {
                 }
                 let hash = request_fingerprint(request.body, parsed.as_ref().ok(), request.options);
                 let caller = principal.token_id.to_string();
-                match idempotency::begin(db, &caller, key, &hash).await? {
-                    idempotency::Begin::Fresh => Some((caller, key)),
+                match idempotency::begin(db, &caller, key, &hash, self.lease).await? {
+                    idempotency::Begin::Claimed(claim) => Some(claim),
                     idempotency::Begin::Replay { status, body } => {
                         let mut receipt: Receipt = serde_json::from_str(&body).map_err(|e| {
                             StoreError::Corrupt(format!("stored idempotent response: {e}"))
@@ -225,35 +276,47 @@ impl Ingestor {
             }
             _ => None,
         };
-        let result = self.process(db, &request, parsed).await;
-        if let Some((caller, key)) = claim {
+        let mut guard = ClaimGuard {
+            claim,
+            pool: self.pool.clone(),
+        };
+        let result = self.process(db, &request, parsed, guard.claim()).await;
+        if let Some(claim) = guard.disarm() {
             match &result {
-                Ok(outcome) => {
+                // A stored document settled its key in its own transaction.
+                Ok((_, true)) => {}
+                Ok((outcome, false)) => {
                     let body = serde_json::to_string(&outcome.receipt)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    idempotency::complete(db, &caller, key, outcome.status, &body).await?;
+                    idempotency::complete(db, &claim, outcome.status, &body).await?;
                 }
-                Err(_) => idempotency::abandon(db, &caller, key).await?,
+                Err(_) => idempotency::release(db, &claim).await?,
             }
         }
-        result
+        result.map(|(outcome, _)| outcome)
     }
 
+    /// Runs the pipeline; the flag says whether the idempotency `claim` was settled inside the
+    /// document's transaction.
     async fn process<C>(
         &self,
         db: &C,
         request: &Request<'_>,
         parsed: Result<Value, Problem>,
-    ) -> Result<Outcome, IngestError>
+        claim: Option<&idempotency::Claim>,
+    ) -> Result<(Outcome, bool), IngestError>
     where
         C: ConnectionTrait + TransactionTrait,
     {
         let done = |mut receipt: Receipt| {
             receipt.dry_run = request.options.dry_run;
-            Ok(Outcome {
-                status: receipt.http_status(),
-                receipt,
-            })
+            Ok((
+                Outcome {
+                    status: receipt.http_status(),
+                    receipt,
+                },
+                false,
+            ))
         };
         let value = match parsed {
             Ok(value) => value,
@@ -354,8 +417,15 @@ impl Ingestor {
             planned: record.planned,
             targets: record.targets,
         };
-        let receipt = self.store(db, request, new, receipt).await?;
-        done(receipt)
+        let (mut receipt, settled) = self.store(db, request, new, receipt, claim).await?;
+        receipt.dry_run = request.options.dry_run;
+        Ok((
+            Outcome {
+                status: receipt.http_status(),
+                receipt,
+            },
+            settled,
+        ))
     }
 
     /// Whether the origin may send a document for `country`: an error for a pushing caller
@@ -395,14 +465,17 @@ impl Ingestor {
     }
 
     /// Applies the revision rules and, unless it is a dry run, stores the document as the
-    /// current revision of its slice, all in one transaction.
+    /// current revision of its slice, all in one transaction; a stored document settles the
+    /// idempotency `claim` in that transaction too (the flag says so), so a crash can never
+    /// leave a stored document whose key is still claimed.
     async fn store<C>(
         &self,
         db: &C,
         request: &Request<'_>,
         new: NewSubmission,
         mut receipt: Receipt,
-    ) -> Result<Receipt, IngestError>
+        claim: Option<&idempotency::Claim>,
+    ) -> Result<(Receipt, bool), IngestError>
     where
         C: ConnectionTrait + TransactionTrait,
     {
@@ -424,7 +497,7 @@ impl Ingestor {
                 receipt.status = SubmissionStatus::Rejected;
                 receipt.accepted_values = 0;
                 txn.rollback().await.map_err(StoreError::from)?;
-                return Ok(receipt);
+                return Ok((receipt, false));
             }
             RevisionDecision::Conflict => {
                 receipt.errors = vec![Problem::new(
@@ -439,7 +512,7 @@ impl Ingestor {
                 receipt.status = SubmissionStatus::Rejected;
                 receipt.accepted_values = 0;
                 txn.rollback().await.map_err(StoreError::from)?;
-                return Ok(receipt);
+                return Ok((receipt, false));
             }
             RevisionDecision::Duplicate => {
                 receipt.status = SubmissionStatus::Duplicate;
@@ -448,11 +521,11 @@ impl Ingestor {
                 receipt.warnings.clear();
                 receipt.accepted_values = 0;
                 txn.rollback().await.map_err(StoreError::from)?;
-                return Ok(receipt);
+                return Ok((receipt, false));
             }
             RevisionDecision::Supersede if dry_run => {
                 txn.rollback().await.map_err(StoreError::from)?;
-                return Ok(receipt);
+                return Ok((receipt, false));
             }
             RevisionDecision::Supersede => {}
         }
@@ -493,9 +566,16 @@ impl Ingestor {
             },
         )
         .await?;
+        let settled = match claim {
+            Some(claim) => {
+                idempotency::complete(&txn, claim, receipt.http_status(), &receipt_json(&receipt)?)
+                    .await?
+            }
+            None => false,
+        };
         state::bump_data_version(&txn).await?;
         txn.commit().await.map_err(StoreError::from)?;
-        Ok(receipt)
+        Ok((receipt, settled))
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod database;
 pub mod docs;
 pub mod hub;
+pub mod process;
 
 pub use database::TestDatabase;
 pub use hub::TestHub;

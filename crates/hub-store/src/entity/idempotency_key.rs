@@ -17,6 +17,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub response_body: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Who holds an `IN_FLIGHT` claim (one attempt of the request).
+    pub owner: Option<String>,
+    /// Until when the claim holds; after it another attempt may take the key over.
+    pub lease_until: Option<DateTimeUtc>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -7,6 +7,7 @@ mod m0001_foundation;
 mod m0002_ingestion;
 mod m0003_federation;
 mod m0004_governance;
+mod m0005_idempotency_leases;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_ingestion::Migration),
             Box::new(m0003_federation::Migration),
             Box::new(m0004_governance::Migration),
+            Box::new(m0005_idempotency_leases::Migration),
         ]
     }
 }
