@@ -359,7 +359,7 @@ async fn submitted_versions_stay_readable_and_any_two_can_be_compared() {
     )
     .await;
     let data = hub
-        .query_ok(None, "query($id: ID!) { workPlan(id: $id) {
+        .query_ok(Some(&t.rcp_undp), "query($id: ID!) { workPlan(id: $id) {
             versions { version status total { required } activities { code } }
             diff(from: 1, to: 2) { added removed changed { code changes { field from to } } requiredDelta availableDelta toBeMobilizedDelta } } }",
             json!({ "id": id }))
@@ -455,7 +455,7 @@ async fn task_force_flags_show_members_without_alternates_overdue_deliverables_a
     mutate_ok(&hub, &t.romt, r#"mutation { addDeliverable(code: "TF-OLD", input: { title: "Report", dueDate: "2025-06-30" }) { id } }"#, json!({}), "addDeliverable").await;
     mutate_ok(&hub, &t.romt, r#"mutation { rotateTaskForceChair(code: "TF-OLD", chairAgency: "WFP", coChairAgency: "UNDP", from: "2025-01-01") { code } }"#, json!({}), "rotateTaskForceChair").await;
     let data = hub
-        .query_ok(None, r#"{ taskForce(code: "TF-OLD") { flags chairAgency members { name flags } deliverables { flags } chairHistory { chairAgency from to } } }"#, json!({}))
+        .query_ok(Some(&t.analyst), r#"{ taskForce(code: "TF-OLD") { flags chairAgency members { name flags } deliverables { flags } chairHistory { chairAgency from to } } }"#, json!({}))
         .await;
     let tf = &data["taskForce"];
     assert_eq!(
@@ -745,8 +745,16 @@ async fn the_rcp_sees_a_submission_arrive_over_the_websocket() {
 #[tokio::test]
 async fn the_demo_data_shows_the_governance_objects() {
     let hub = TestHub::start_with(|c| c.seed = hub_api::config::SeedMode::Demo).await;
+    let anonymous = hub
+        .query_ok(None, "{ workPlans { year status } }", json!({}))
+        .await;
+    assert_eq!(
+        anonymous["workPlans"],
+        json!([{ "year": 2025, "status": "APPROVED" }]),
+        "the public sees the approved plan only"
+    );
     let data = hub
-        .query_ok(None, "{ taskForces { code flags } workPlans { year status history { action } }
+        .query_ok(Some(&hub.admin_token), "{ taskForces { code flags } workPlans { year status history { action } }
                            meetings { title flags actionItems { flags } } overdue: actionItems(overdueOnly: true) { id } }", json!({}))
         .await;
     assert_eq!(data["taskForces"].as_array().unwrap().len(), 5);

@@ -1089,3 +1089,103 @@ async fn a_key_held_by_a_killed_process_is_taken_over_after_its_lease() {
     assert_eq!(keys::state_in(&db, "killed").await.as_deref(), Some("DONE"));
     db.close().await.ok();
 }
+
+// ---- governance data that is not public ----
+
+#[tokio::test]
+async fn anonymous_callers_see_approved_plans_and_task_force_names_only() {
+    let hub = TestHub::start().await;
+    let romt = hub.token("ROMT", &["--agency", "RCO"]).await;
+    let rcp = hub.token("RCP", &["--agency", "UNDP"]).await;
+    let plan = |title: &str| {
+        json!({ "input": { "year": 2027, "title": title, "activities": [
+            { "code": "A1", "title": "Joint LTA", "serviceLine": "PROCUREMENT", "leadAgency": "UNDP",
+              "required": "1000", "available": "0", "startQuarter": "2027-Q1", "endQuarter": "2027-Q4" } ] } })
+    };
+    let create = "mutation($input: WorkPlanInput!) { createWorkPlan(input: $input) { id } }";
+    let submit = "mutation($id: ID!) { submitWorkPlan(id: $id, expectedVersion: 1) { id } }";
+    let mut ids = Vec::new();
+    for title in ["Draft plan", "Approved plan", "Returned plan"] {
+        let data = hub.query_ok(Some(&romt), create, plan(title)).await;
+        ids.push(data["createWorkPlan"]["id"].as_str().unwrap().to_owned());
+    }
+    for id in &ids[1..] {
+        hub.query_ok(Some(&romt), submit, json!({ "id": id })).await;
+    }
+    hub.query_ok(
+        Some(&rcp),
+        "mutation($id: ID!) { approveWorkPlan(id: $id, expectedVersion: 2) { id } }",
+        json!({ "id": ids[1] }),
+    )
+    .await;
+    hub.query_ok(
+        Some(&rcp),
+        "mutation($id: ID!) { returnWorkPlan(id: $id, expectedVersion: 2, comment: \"Phase it\") { id } }",
+        json!({ "id": ids[2] }),
+    )
+    .await;
+
+    let plans = "{ workPlans { title status } }";
+    let anonymous = hub.query_ok(None, plans, json!({})).await;
+    assert_eq!(
+        anonymous["workPlans"],
+        json!([{ "title": "Approved plan", "status": "APPROVED" }])
+    );
+    let with_token = hub.query_ok(Some(&romt), plans, json!({})).await;
+    assert_eq!(with_token["workPlans"].as_array().unwrap().len(), 3);
+    let one = "query($id: ID!) { workPlan(id: $id) { title } }";
+    for (id, visible) in [(&ids[0], false), (&ids[1], true), (&ids[2], false)] {
+        let data = hub.query_ok(None, one, json!({ "id": id })).await;
+        assert_eq!(data["workPlan"].is_null(), !visible, "{id}: {data}");
+    }
+    // Who did what, and earlier versions, need a token even on an approved plan.
+    for field in [
+        "history { actor }",
+        "versions { version }",
+        "diff(from: 1, to: 2) { added }",
+    ] {
+        let query = format!("query($id: ID!) {{ workPlan(id: $id) {{ title {field} }} }}");
+        let body = hub.graphql(None, &query, json!({ "id": ids[1] })).await;
+        assert_eq!(error_code(&body), "UNAUTHENTICATED", "{field}: {body:#}");
+        hub.query_ok(Some(&rcp), &query, json!({ "id": ids[1] }))
+            .await;
+    }
+
+    // Task forces: names for everyone, members' names for tokens.
+    hub.query_ok(Some(&romt), r#"mutation { createTaskForce(input: { code: "TF-PROC", name: "Procurement", purpose: "Joint tenders", chairAgency: "UNDP", coChairAgency: "WFP", startDate: "2026-01-01", endDate: "2027-12-31" }) { code } }"#, json!({})).await;
+    hub.query_ok(Some(&romt), r#"mutation { addTaskForceMember(code: "TF-PROC", input: { agency: "UNDP", name: "Ana Pérez", role: "Chair" }) { code } }"#, json!({})).await;
+    let names = hub
+        .query_ok(None, "{ taskForces { code name chairAgency } }", json!({}))
+        .await;
+    assert_eq!(names["taskForces"][0]["name"], "Procurement");
+    let body = hub
+        .graphql(None, "{ taskForces { code members { name } } }", json!({}))
+        .await;
+    assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    assert!(!body.to_string().contains("Ana Pérez"));
+    let members = hub
+        .query_ok(Some(&rcp), "{ taskForces { members { name } } }", json!({}))
+        .await;
+    assert_eq!(members["taskForces"][0]["members"][0]["name"], "Ana Pérez");
+
+    // Action items: the person responsible is for tokens only.
+    let meeting = hub.query_ok(Some(&romt), r#"mutation { scheduleMeeting(input: { body: RCP, date: "2026-11-11", title: "RCP", memberAgencies: ["UNDP", "WFP"] }) { id } }"#, json!({})).await;
+    hub.query_ok(
+        Some(&romt),
+        "mutation($m: ID!) { addActionItem(meetingId: $m, input: { description: \"Share the study\", responsibleAgency: \"UNDP\", responsiblePerson: \"Ana Pérez\", deadline: \"2026-12-31\" }) { id } }",
+        json!({ "m": meeting["scheduleMeeting"]["id"] }),
+    )
+    .await;
+    let items = "{ actionItems { responsibleAgency responsiblePerson } meetings { actionItems { responsiblePerson } } }";
+    let anonymous = hub.query_ok(None, items, json!({})).await;
+    assert_eq!(
+        anonymous["actionItems"][0],
+        json!({ "responsibleAgency": "UNDP", "responsiblePerson": null })
+    );
+    assert!(anonymous["meetings"][0]["actionItems"][0]["responsiblePerson"].is_null());
+    let with_token = hub.query_ok(Some(&rcp), items, json!({})).await;
+    assert_eq!(
+        with_token["actionItems"][0]["responsiblePerson"],
+        "Ana Pérez"
+    );
+}

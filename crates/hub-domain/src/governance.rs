@@ -25,6 +25,15 @@ vocabulary!(
     }
 );
 
+impl WorkPlanStatus {
+    /// Whether callers without a token may read a plan in this state: only what the RCP approved
+    /// is public (an approved plan that was later amended stays so); drafts, submitted and
+    /// returned versions are the ROMT's and the RCP's working material (DESIGN §17).
+    pub fn is_public(self) -> bool {
+        matches!(self, WorkPlanStatus::Approved | WorkPlanStatus::Superseded)
+    }
+}
+
 vocabulary!(
     /// What is done to a work plan.
     WorkPlanAction, "work plan action" {
@@ -469,6 +478,12 @@ mod tests {
                 Err(TransitionError::WrongRole { .. })
             ));
         }
+    }
+
+    #[test]
+    fn only_approved_plans_are_public() {
+        let public: Vec<_> = S::ALL.iter().filter(|s| s.is_public()).collect();
+        assert_eq!(public, [&S::Approved, &S::Superseded]);
     }
 
     #[test]

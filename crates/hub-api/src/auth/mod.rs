@@ -64,6 +64,13 @@ impl Caller {
         }
     }
 
+    /// Refuses an anonymous caller: `what` (persons' names, working drafts) needs a token.
+    pub fn require_token(&self, what: &str) -> Result<&Principal, ApiError> {
+        self.principal
+            .as_ref()
+            .ok_or_else(|| ApiError::Unauthenticated(format!("{what} need an access token")))
+    }
+
     /// The audit actor for a change made by this caller.
     pub fn actor(&self) -> Option<Actor> {
         self.principal.clone().map(Actor::Principal)

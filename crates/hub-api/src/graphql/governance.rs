@@ -170,8 +170,10 @@ impl TaskForce {
         Ok(flags)
     }
     #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
+    /// The members, by name (tokens only: names of persons are not public).
     async fn members(&self, ctx: &Context<'_>) -> GqlResult<Vec<TaskForceMember>> {
-        let (app, _) = context(ctx)?;
+        let (app, caller) = context(ctx)?;
+        caller.require_token("task force members")?;
         Ok(store::members(app.db(), self.0.id)
             .await?
             .into_iter()
@@ -460,6 +462,18 @@ async fn versions_of(
         .collect()
 }
 
+impl WorkPlan {
+    /// Whether `caller` may read this plan: any token, or anyone once the RCP approved it.
+    fn readable_by(&self, caller: &crate::auth::Caller) -> bool {
+        caller.principal().is_some()
+            || self
+                .0
+                .status
+                .parse::<WorkPlanStatus>()
+                .is_ok_and(WorkPlanStatus::is_public)
+    }
+}
+
 fn total_of(activities: &[Activity]) -> Result<Budget, ApiError> {
     Ok(workplan::totals(activities, |_| None::<String>)?.0)
 }
@@ -561,7 +575,8 @@ impl WorkPlan {
     /// Every step, oldest first: who did what, for which agency, when, why.
     #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     async fn history(&self, ctx: &Context<'_>) -> GqlResult<Vec<WorkPlanHistoryEntry>> {
-        let (app, _) = context(ctx)?;
+        let (app, caller) = context(ctx)?;
+        caller.require_token("a plan's history and its actors")?;
         Ok(store::events(app.db(), self.0.id)
             .await?
             .into_iter()
@@ -580,7 +595,8 @@ impl WorkPlan {
     /// Every version with its content as it was.
     #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn versions(&self, ctx: &Context<'_>) -> GqlResult<Vec<WorkPlanVersion>> {
-        let (app, _) = context(ctx)?;
+        let (app, caller) = context(ctx)?;
+        caller.require_token("a plan's earlier versions")?;
         versions_of(app, self.0.id)
             .await?
             .into_iter()
@@ -603,7 +619,8 @@ impl WorkPlan {
     }
     /// What changed from one version to another.
     async fn diff(&self, ctx: &Context<'_>, from: i32, to: i32) -> GqlResult<WorkPlanDiff> {
-        let (app, _) = context(ctx)?;
+        let (app, caller) = context(ctx)?;
+        caller.require_token("comparisons of a plan's versions")?;
         let versions = versions_of(app, self.0.id).await?;
         let find = |field: &str, n: i32| {
             versions
@@ -743,7 +760,8 @@ pub struct ActionItem {
     pub meeting_id: ID,
     pub description: String,
     pub responsible_agency: String,
-    pub responsible_person: String,
+    /// The person responsible; null without a token (names of persons are not public).
+    pub responsible_person: Option<String>,
     pub deadline: String,
     pub status: String,
     pub completed_at: Option<DateTime<Utc>>,
@@ -765,11 +783,21 @@ impl From<action_item::Model> for ActionItem {
             },
             description: a.description,
             responsible_agency: a.responsible_agency,
-            responsible_person: a.responsible_person,
+            responsible_person: Some(a.responsible_person),
             deadline: a.deadline,
             status: a.status,
             completed_at: a.completed_at,
         }
+    }
+}
+
+impl ActionItem {
+    /// The item as `caller` may see it: without a token, the responsible person is left out.
+    fn seen_by(mut self, caller: &crate::auth::Caller) -> Self {
+        if caller.principal().is_none() {
+            self.responsible_person = None;
+        }
+        self
     }
 }
 
@@ -859,11 +887,11 @@ impl Meeting {
     }
     #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn action_items(&self, ctx: &Context<'_>) -> GqlResult<Vec<ActionItem>> {
-        let (app, _) = context(ctx)?;
+        let (app, caller) = context(ctx)?;
         Ok(store::action_items(app.db(), Some(self.0.id))
             .await?
             .into_iter()
-            .map(ActionItem::from)
+            .map(|item| ActionItem::from(item).seen_by(caller))
             .collect())
     }
 }
@@ -965,21 +993,24 @@ impl GovernanceQuery {
         let (app, _) = context(ctx)?;
         Ok(store::task_force(app.db(), &code).await?.map(TaskForce))
     }
-    /// Work plans, newest year first.
+    /// Work plans, newest year first; without a token, only approved ones.
     #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn work_plans(&self, ctx: &Context<'_>, year: Option<i32>) -> GqlResult<Vec<WorkPlan>> {
-        let (app, _) = context(ctx)?;
+        let (app, caller) = context(ctx)?;
         Ok(store::work_plans(app.db(), year)
             .await?
             .into_iter()
             .map(WorkPlan)
+            .filter(|plan| plan.readable_by(caller))
             .collect())
     }
+    /// A work plan; without a token, only an approved one.
     async fn work_plan(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<WorkPlan>> {
-        let (app, _) = context(ctx)?;
+        let (app, caller) = context(ctx)?;
         Ok(store::work_plan(app.db(), parse_id("id", &id)?, false)
             .await?
-            .map(WorkPlan))
+            .map(WorkPlan)
+            .filter(|plan| plan.readable_by(caller)))
     }
     /// Meetings, newest first.
     #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
@@ -998,11 +1029,11 @@ impl GovernanceQuery {
         ctx: &Context<'_>,
         #[graphql(default = false)] overdue_only: bool,
     ) -> GqlResult<Vec<ActionItem>> {
-        let (app, _) = context(ctx)?;
+        let (app, caller) = context(ctx)?;
         Ok(store::action_items(app.db(), None)
             .await?
             .into_iter()
-            .map(ActionItem::from)
+            .map(|item| ActionItem::from(item).seen_by(caller))
             .filter(|a| !overdue_only || a.flags.contains(&GovernanceFlag::Overdue))
             .collect())
     }
