@@ -14,6 +14,7 @@
 mod support;
 
 mod analytics;
+mod crash;
 mod federation;
 mod foundation;
 mod governance;

@@ -540,6 +540,18 @@ mod tests {
     }
 
     #[test]
+    fn the_example_configuration_file_loads() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../deploy/romt-hub.example.toml"
+        );
+        let config = Config::load(&env(&[("HUB_CONFIG", path)])).unwrap();
+        assert!(config.require_auth);
+        assert_eq!(config.idempotency_lease, Duration::from_secs(60));
+        assert_eq!(config.auth_failures_per_minute, 10);
+    }
+
+    #[test]
     fn limits_come_from_the_environment_and_are_checked() {
         let config = Config::load(&env(&[
             ("HUB_INTROSPECTION", "false"),
