@@ -1,51 +1,46 @@
 //! Regional analytics latency: `cargo bench --bench analytics` (set `HUB_BENCH_DATABASE_URL` to
 //! a PostgreSQL server URL to measure PostgreSQL too). Loads 26 countries × 20 quarters × 3
-//! services × 14 KPIs (21,840 values) through the ingestion pipeline, then times `dashboard`
+//! services × 14 KPIs (21,840 values) through the application, then times `dashboard`
 //! and `regionalKpi` cold (cache cleared) and warm, beside one hand-written SQL query answering
 //! the core of the same question over the same tables (the floor). Prints Markdown for
 //! docs/benchmarks.md.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "benchmarks fail loudly"
-)]
+#![expect(clippy::expect_used, reason = "benchmarks fail loudly")]
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{COUNTRIES, databases, median, ms, quarters, report};
-use hub_api::{AppState, Config};
-use hub_domain::access::{Role, Viewer};
-use hub_ingest::{Ingestor, Options, Origin, Request};
-use hub_store::sea_orm::{ConnectionTrait, Statement};
+use common::{COUNTRIES, databases, median, ms, operator, quarters, report, submit};
+use hub_app::tokens::TokenRequest;
+use hub_app::{App, Caller};
+use hub_domain::access::Role;
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
-async fn load(db: &hub_store::Db, ingestor: &Ingestor) -> usize {
+async fn load(app: &App) -> usize {
     let mut values = 0;
     for (q, period) in quarters().iter().enumerate() {
         for (i, (country, currency)) in COUNTRIES.iter().enumerate() {
             let body = report(country, currency, period, 3, (q * 31 + i) as u64).to_string();
-            let outcome = ingestor
-                .submit(
-                    db,
-                    Request {
-                        body: body.as_bytes(),
-                        expected: None,
-                        origin: &Origin::Seed,
-                        options: Options::default(),
-                        idempotency_key: None,
-                        received_at: None,
-                        request_id: None,
-                    },
-                )
-                .await
-                .expect("ingest");
+            let outcome = submit(app, body.as_bytes()).await;
             assert_eq!(outcome.status, 201, "{:?}", outcome.receipt.errors);
             values += outcome.receipt.accepted_values;
         }
     }
     values
+}
+
+/// An ANALYST token holder, as the figures are asked for through the API.
+async fn analyst(app: &App) -> Caller {
+    let request = TokenRequest {
+        label: "bench-analyst".to_owned(),
+        role: Role::Analyst,
+        country: None,
+        agency: None,
+    };
+    let (_, secret) = app.create_token(&operator(), request).await.expect("token");
+    let (principal, _) = app.authenticate(&secret).await.expect("authenticate");
+    Caller::token(principal.expect("a valid token"))
 }
 
 async fn time_n<F, Fut>(n: usize, mut f: F) -> Duration
@@ -62,7 +57,7 @@ where
     median(samples)
 }
 
-async fn floor(db: &hub_store::Db, sql: &str) -> Duration {
+async fn floor(db: &DatabaseConnection, sql: &str) -> Duration {
     let backend = db.get_database_backend();
     time_n(20, || async {
         let rows = db
@@ -80,24 +75,21 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let ingestor = Ingestor::new().expect("schemas");
         println!("| database | question | cold (ms) | warm (ms) | SQL floor (ms) | cold / floor |");
         println!("|---|---|---:|---:|---:|---:|");
         for bench in databases().await {
-            let values = load(&bench.db, &ingestor).await;
+            let app = &bench.app;
+            let values = load(app).await;
             eprintln!("{}: {values} values loaded", bench.name);
-            let config = Config { database_url: bench.url.clone(), ..Config::default() };
-            let puller = hub_federation::client::http_client(&config.federation).expect("client");
-            let app = AppState::new(bench.db.clone(), config, ingestor.clone(), puller);
-            let analyst = Viewer::token(Role::Analyst, None);
+            let analyst = analyst(app).await;
             let year = "('2025-Q1','2025-Q2','2025-Q3','2025-Q4')";
 
             let cold = time_n(10, || async {
-                app.cache().clear();
-                hub_api::analytics::dashboard(&app, &analyst, 2025, None, None, None).await.expect("dashboard");
+                app.forget_figures();
+                app.dashboard(&analyst, 2025, None, None, None).await.expect("dashboard");
             }).await;
             let warm = time_n(200, || async {
-                hub_api::analytics::dashboard(&app, &analyst, 2025, None, None, None).await.expect("dashboard");
+                app.dashboard(&analyst, 2025, None, None, None).await.expect("dashboard");
             }).await;
             let sql = format!(
                 "SELECT country, service_line, SUM(CAST(value AS NUMERIC)) AS usd FROM kpi_value
@@ -112,11 +104,11 @@ fn main() {
                 ("ADMIN.CP.PCT", "2025-Q2", "SELECT SUM(CAST(value AS NUMERIC) * CAST(denominator AS NUMERIC)) / SUM(CAST(denominator AS NUMERIC)) AS v FROM kpi_value WHERE kpi = 'ADMIN.CP.PCT' AND is_current = true AND period = '2025-Q2' AND denominator IS NOT NULL AND classification IN ('PUBLIC','INTERNAL')".to_owned()),
             ] {
                 let cold = time_n(10, || async {
-                    app.cache().clear();
-                    hub_api::analytics::regional_kpi(&app, &analyst, kpi, period, None, None).await.expect("kpi");
+                    app.forget_figures();
+                    app.regional_kpi(&analyst, kpi, period, None, None).await.expect("kpi");
                 }).await;
                 let warm = time_n(200, || async {
-                    hub_api::analytics::regional_kpi(&app, &analyst, kpi, period, None, None).await.expect("kpi");
+                    app.regional_kpi(&analyst, kpi, period, None, None).await.expect("kpi");
                 }).await;
                 let f = floor(&bench.db, &floor_sql).await;
                 println!("| {} | regionalKpi({kpi}, {period}) | {} | {} | {} | {:.1}× |", bench.name, ms(cold), ms(warm), ms(f), cold.as_secs_f64() / f.as_secs_f64());

@@ -3,36 +3,26 @@
 //! country feed of 8 quarterly reports of 42 values, pulled with the default concurrency (8);
 //! then a second round where every source answers 304. Prints Markdown for docs/benchmarks.md.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "benchmarks fail loudly"
-)]
+#![expect(clippy::expect_used, reason = "benchmarks fail loudly")]
 
 mod common;
 
 use std::time::Instant;
 
-use common::{COUNTRIES, databases, quarters, report};
+use common::{COUNTRIES, databases, operator, quarters, report};
 use futures::StreamExt;
-use hub_federation::FederationSettings;
-use hub_ingest::Ingestor;
-use hub_store::sources::{self, NewSource};
+use hub_app::App;
+use hub_app::sources::{NewSource, SyncOutcome};
 use serde_json::json;
 use wiremock::matchers::{header_exists, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn round(
-    db: &hub_store::Db,
-    ingestor: &Ingestor,
-    client: &reqwest::Client,
-    settings: &FederationSettings,
-    ids: &[i64],
-) -> (f64, usize, Vec<String>) {
+async fn round(app: &App, ids: &[i64]) -> (f64, usize, Vec<SyncOutcome>) {
     let start = Instant::now();
+    let caller = operator();
     let runs: Vec<_> = futures::stream::iter(ids.iter().copied())
-        .map(|id| hub_federation::sync_source(db, ingestor, client, settings, id))
-        .buffer_unordered(settings.concurrency)
+        .map(|id| app.sync_source(&caller, id))
+        .buffer_unordered(app.config().federation.concurrency)
         .collect()
         .await;
     let elapsed = start.elapsed().as_secs_f64();
@@ -51,9 +41,6 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let ingestor = Ingestor::new().expect("schemas");
-        let settings = FederationSettings::default();
-        let client = hub_federation::client::http_client(&settings).expect("client");
         let mut servers = Vec::new();
         for (i, (country, currency)) in COUNTRIES.iter().enumerate() {
             let documents: Vec<_> = quarters()[12..]
@@ -82,19 +69,21 @@ fn main() {
         for bench in databases().await {
             let mut ids = Vec::new();
             for (country, server) in &servers {
-                let source = sources::create(
-                    &bench.db,
-                    NewSource { name: format!("{country} feed"), url: server.uri(), token: None, interval_seconds: 900, countries: vec![country.clone()] },
-                )
-                .await
-                .expect("source");
+                let source = bench
+                    .app
+                    .register_source(
+                        &operator(),
+                        NewSource { name: format!("{country} feed"), url: server.uri(), token: None, interval_seconds: 900, countries: vec![country.clone()] },
+                    )
+                    .await
+                    .expect("source");
                 ids.push(source.id);
             }
-            let (secs, accepted, outcomes) = round(&bench.db, &ingestor, &client, &settings, &ids).await;
-            assert!(outcomes.iter().all(|o| o == "SUCCESS"), "{outcomes:?}");
+            let (secs, accepted, outcomes) = round(&bench.app, &ids).await;
+            assert!(outcomes.iter().all(|o| *o == SyncOutcome::Success), "{outcomes:?}");
             println!("| {} | first pull (200, 8 reports each) | 26 | {accepted} | {secs:.2} | {:.1} |", bench.name, accepted as f64 / secs);
-            let (secs, _, outcomes) = round(&bench.db, &ingestor, &client, &settings, &ids).await;
-            assert!(outcomes.iter().all(|o| o == "NOT_MODIFIED"), "{outcomes:?}");
+            let (secs, _, outcomes) = round(&bench.app, &ids).await;
+            assert!(outcomes.iter().all(|o| *o == SyncOutcome::NotModified), "{outcomes:?}");
             println!("| {} | every source answers 304 | 26 | 0 | {secs:.3} | - |", bench.name);
             bench.finish().await;
         }

@@ -2,33 +2,15 @@
 //! PostgreSQL server URL to measure PostgreSQL too). Prints a Markdown table for
 //! docs/benchmarks.md.
 
-#![allow(
-    clippy::expect_used,
-    clippy::unwrap_used,
-    reason = "benchmarks fail loudly"
-)]
+#![expect(clippy::expect_used, reason = "benchmarks fail loudly")]
 
 mod common;
 
-use common::{COUNTRIES, databases, ms, quarters, report, time};
-use hub_ingest::{Ingestor, Options, Origin, Request};
+use common::{COUNTRIES, databases, ms, quarters, report, submit, time};
 
-async fn submit(ingestor: &Ingestor, db: &hub_store::Db, body: &[u8]) -> usize {
-    let outcome = ingestor
-        .submit(
-            db,
-            Request {
-                body,
-                expected: None,
-                origin: &Origin::Seed,
-                options: Options::default(),
-                idempotency_key: None,
-                received_at: None,
-                request_id: None,
-            },
-        )
-        .await
-        .expect("submit");
+/// Submits a document that must be stored whole; returns its values.
+async fn stored(app: &hub_app::App, body: &[u8]) -> usize {
+    let outcome = submit(app, body).await;
     assert!(
         outcome.status == 201 && outcome.receipt.rejected_values.is_empty(),
         "{:?} {:?}",
@@ -44,7 +26,6 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let ingestor = Ingestor::new().expect("schemas");
         println!("| database | workload | documents | values | time (s) | documents/s | values/s |");
         println!("|---|---|---:|---:|---:|---:|---:|");
         for bench in databases().await {
@@ -60,7 +41,7 @@ fn main() {
             let (values, elapsed) = time(async {
                 let mut values = 0;
                 for body in &bodies {
-                    values += submit(&ingestor, &bench.db, body).await;
+                    values += stored(&bench.app, body).await;
                 }
                 values
             })
@@ -76,7 +57,7 @@ fn main() {
 
             // One large report: 715 services × 14 KPIs = 10,010 values.
             let large = report("COL", "COP", "2021-Q3", 715, 1).to_string().into_bytes();
-            let (values, elapsed) = time(submit(&ingestor, &bench.db, &large)).await;
+            let (values, elapsed) = time(stored(&bench.app, &large)).await;
             let secs = elapsed.as_secs_f64();
             println!(
                 "| {} | one report of 10,010 values ({} KiB) | 1 | {values} | {secs:.2} | {:.2} | {:.0} |",
@@ -89,11 +70,7 @@ fn main() {
             // Re-sending an unchanged document (idempotent re-ingestion, as a pull of a static file does).
             let (_, elapsed) = time(async {
                 for body in bodies.iter().take(52) {
-                    let outcome = ingestor
-                        .submit(&bench.db, Request { body, expected: None, origin: &Origin::Seed, options: Options::default(), idempotency_key: None, received_at: None, request_id: None })
-                        .await
-                        .expect("duplicate");
-                    assert_eq!(outcome.status, 200);
+                    assert_eq!(submit(&bench.app, body).await.status, 200);
                 }
             })
             .await;

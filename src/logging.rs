@@ -1,6 +1,6 @@
 //! Log setup: text or JSON lines on stderr, filtered by `RUST_LOG` (default per command).
 
-use hub_api::config::LogFormat;
+use hub_app::config::LogFormat;
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber. `default` applies when `RUST_LOG` is unset.

@@ -4,15 +4,19 @@
 
 use std::time::{Duration, Instant};
 
-use hub_store::Db;
-use hub_store::sea_orm::{ConnectionTrait, Database};
+use hub_app::submissions::{Options, Outcome, SubmitRequest};
+use hub_app::{App, Caller, Config};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
-/// A database for one benchmark run.
+/// A database for one benchmark run, with the application over it.
 pub struct BenchDb {
     pub name: &'static str,
     pub url: String,
-    pub db: Db,
+    /// The hub's operations, as every entry point calls them.
+    pub app: App,
+    /// A connection of the benchmark's own, for the SQL floors.
+    pub db: DatabaseConnection,
     cleanup: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -25,10 +29,11 @@ impl BenchDb {
             "sqlite://{}?mode=rwc",
             dir.path().join("bench.db").display()
         );
-        let db = prepare(&url).await;
+        let (app, db) = prepare(&url).await;
         BenchDb {
             name: "SQLite",
             url,
+            app,
             db,
             cleanup: None,
             _dir: Some(dir),
@@ -52,10 +57,11 @@ impl BenchDb {
         conn.close().await.ok();
         let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
         let url = format!("{base}/{name}");
-        let db = prepare(&url).await;
+        let (app, db) = prepare(&url).await;
         Some(BenchDb {
             name: "PostgreSQL",
             url,
+            app,
             db,
             cleanup: Some((admin, name)),
             _dir: None,
@@ -75,11 +81,38 @@ impl BenchDb {
     }
 }
 
-async fn prepare(url: &str) -> Db {
-    let db = hub_store::db::connect(url, 10).await.expect("connect");
-    hub_store::db::migrate(&db).await.expect("migrate");
-    hub_store::seed::seed_reference(&db).await.expect("seed");
-    db
+async fn prepare(url: &str) -> (App, DatabaseConnection) {
+    let config = Config {
+        database_url: url.to_owned(),
+        db_max_connections: 10,
+        ..Config::default()
+    };
+    let app = hub_app::startup::open(config).await.expect("open");
+    app.seed_reference(&Caller::operator("bench"))
+        .await
+        .expect("seed");
+    let db = Database::connect(url).await.expect("connect");
+    (app, db)
+}
+
+/// The caller benchmarks act as: the operator (documents are stored as the hub's own).
+pub fn operator() -> Caller {
+    Caller::operator("bench")
+}
+
+/// Submits a document through the application, as the operator.
+pub async fn submit(app: &App, body: &[u8]) -> Outcome {
+    app.submit(
+        &operator(),
+        SubmitRequest {
+            body,
+            expected: None,
+            options: Options::default(),
+            idempotency_key: None,
+        },
+    )
+    .await
+    .expect("submit")
 }
 
 /// Every database the benchmarks run on.

@@ -4,15 +4,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use hub_api::Config;
-use hub_federation::node::CountryNode;
-use hub_store::sources::{self, NewSource};
+use hub_app::sources::{CountryNode, NewSource, publisher_name};
+use hub_app::{AppError, Caller, Config};
 
 use super::{CliError, open};
 use crate::cli::SourcesCommand;
 
 pub async fn sources(config: Config, command: SourcesCommand) -> Result<(), CliError> {
-    let db = open(&config).await?;
+    let app = open(config).await?;
     match command {
         SourcesCommand::Add {
             name,
@@ -21,26 +20,28 @@ pub async fn sources(config: Config, command: SourcesCommand) -> Result<(), CliE
             interval,
             countries,
         } => {
-            let countries = countries.iter().map(|c| c.trim().to_uppercase()).collect();
-            let source = sources::create(
-                &db,
-                NewSource {
-                    name,
-                    url,
-                    token,
-                    interval_seconds: interval,
-                    countries,
-                },
-            )
-            .await?;
+            let source = app
+                .register_source(
+                    &Caller::operator("cli:sources-add"),
+                    NewSource {
+                        name,
+                        url,
+                        token,
+                        interval_seconds: interval,
+                        countries,
+                    },
+                )
+                .await?;
             eprintln!(
                 "source #{} {:?} registered for {}; first pull due now",
-                source.id, source.name, source.countries
+                source.id,
+                source.name,
+                source.countries.join(", ")
             );
             out!("{}", source.id);
         }
         SourcesCommand::List => {
-            let now = hub_store::now();
+            let now = chrono::Utc::now();
             out!(
                 "{:>4}  {:<28} {:<13} {:<20} {:<20} URL",
                 "ID",
@@ -49,7 +50,7 @@ pub async fn sources(config: Config, command: SourcesCommand) -> Result<(), CliE
                 "LAST SUCCESS",
                 "NEXT RUN"
             );
-            for s in sources::list(&db).await? {
+            for s in app.sources(&Caller::operator("cli:sources-list")).await? {
                 let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
                     t.map_or_else(
                         || "-".to_owned(),
@@ -60,7 +61,7 @@ pub async fn sources(config: Config, command: SourcesCommand) -> Result<(), CliE
                     "{:>4}  {:<28} {:<13} {:<20} {:<20} {}",
                     s.id,
                     s.name,
-                    sources::health(&s).status(now).as_str(),
+                    s.health().status(now).as_str(),
                     time(s.last_success_at),
                     time(Some(s.next_run_at)),
                     s.url
@@ -75,13 +76,12 @@ pub async fn sources(config: Config, command: SourcesCommand) -> Result<(), CliE
 }
 
 pub async fn sync(config: Config, source: Option<i64>) -> Result<(), CliError> {
-    let db = open(&config).await?;
-    let ingestor = hub_ingest::Ingestor::new().map_err(|e| CliError::Failed(e.into()))?;
-    let client = hub_federation::client::http_client(&config.federation)
-        .map_err(|e| CliError::Failed(e.into()))?;
+    let app = open(config).await?;
+    let caller = Caller::operator("cli:sync");
     let ids: Vec<i64> = match source {
         Some(id) => vec![id],
-        None => sources::list(&db)
+        None => app
+            .sources(&caller)
             .await?
             .into_iter()
             .filter(|s| s.active)
@@ -90,7 +90,7 @@ pub async fn sync(config: Config, source: Option<i64>) -> Result<(), CliError> {
     };
     let mut failed = 0;
     for id in ids {
-        match hub_federation::sync_source(&db, &ingestor, &client, &config.federation, id).await {
+        match app.sync_source(&caller, id).await {
             Ok(run) => {
                 out!(
                     "source {id}: {} ({} accepted, {} unchanged, {} rejected{})",
@@ -100,13 +100,11 @@ pub async fn sync(config: Config, source: Option<i64>) -> Result<(), CliError> {
                     run.rejected,
                     run.error.map(|e| format!("; {e}")).unwrap_or_default()
                 );
-                if run.outcome == "FAILED" || run.outcome == "PARTIAL" {
+                if run.outcome.failed() {
                     failed += 1;
                 }
             }
-            Err(hub_federation::sync::SyncError::NotFound(id)) => {
-                return Err(CliError::Usage(format!("no source with id {id}")));
-            }
+            Err(AppError::NotFound(message)) => return Err(CliError::Usage(message)),
             Err(e) => {
                 out!("source {id}: {e}");
                 failed += 1;
@@ -138,7 +136,7 @@ pub async fn country_node(
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "country-node".to_owned())
     });
-    let publisher = hub_federation::node::publisher_name(&publisher);
+    let publisher = publisher_name(&publisher);
     let node = CountryNode::new(dir.clone(), &publisher).map_err(|e| CliError::Failed(e.into()))?;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -148,7 +146,7 @@ pub async fn country_node(
         "country node {publisher:?} serving {} at http://{address}/feed",
         dir.display()
     );
-    hub_federation::node::serve(node, listener, hub_api::startup::shutdown_signal())
+    hub_api::node::serve(node, listener, hub_api::startup::shutdown_signal())
         .await
         .context("country node failed")?;
     Ok(())

@@ -4,8 +4,7 @@
 use std::fmt;
 use std::process::ExitCode;
 
-use hub_api::Config;
-use hub_store::{Db, StoreError};
+use hub_app::{App, AppError, Config};
 
 use crate::cli::{Cli, Command};
 use crate::logging;
@@ -52,13 +51,18 @@ impl From<anyhow::Error> for CliError {
     }
 }
 
-impl From<StoreError> for CliError {
-    fn from(err: StoreError) -> Self {
+impl From<AppError> for CliError {
+    fn from(err: AppError) -> Self {
         match err {
-            StoreError::Invalid(m) | StoreError::NotFound(m) | StoreError::Conflict(m) => {
-                CliError::Usage(m)
-            }
-            other => CliError::Failed(other.into()),
+            AppError::Internal(detail) => CliError::Failed(anyhow::anyhow!(detail)),
+            AppError::Unavailable => CliError::Failed(err.into()),
+            // The caller's mistakes: bad arguments, unknown names, clashes.
+            AppError::Unauthenticated(m)
+            | AppError::Forbidden(m)
+            | AppError::NotFound(m)
+            | AppError::Conflict(m)
+            | AppError::KeyReused(m)
+            | AppError::Invalid { message: m, .. } => CliError::Usage(m),
         }
     }
 }
@@ -67,9 +71,10 @@ fn load_config() -> Result<Config, CliError> {
     Config::from_env().map_err(|e| CliError::Usage(format!("configuration: {e}")))
 }
 
-/// Opens and migrates the configured database, for commands other than `serve`.
-async fn open(config: &Config) -> Result<Db, CliError> {
-    hub_api::startup::open_database(config)
+/// Opens (and migrates) the configured database as the application, for commands other than
+/// `serve`. Their changes are the operator's, audited under the command's name.
+async fn open(config: Config) -> Result<App, CliError> {
+    hub_app::startup::open(config)
         .await
         .map_err(|e| CliError::Failed(e.into()))
 }

@@ -1,8 +1,9 @@
 //! `romt-hub serve`: start-up banner, then serve until a shutdown signal.
 
 use anyhow::Context;
-use hub_api::Config;
-use hub_api::startup::{prepare, serve, shutdown_signal};
+use hub_api::startup::{serve, shutdown_signal};
+use hub_app::Config;
+use hub_app::startup::prepare;
 use tokio::net::TcpListener;
 
 use super::CliError;
@@ -21,7 +22,7 @@ pub async fn run(config: Config) -> Result<(), CliError> {
         out!("First start: an admin token was created. It is shown only this once; keep it safe:");
         out!("  {token}");
     }
-    serve(prepared.state, listener, shutdown_signal())
+    serve(prepared.app, listener, shutdown_signal())
         .await
         .context("server failed")?;
     tracing::info!("stopped");

@@ -1,8 +1,8 @@
 //! `romt-hub submit FILE --hub URL --token T`: push a document and print the receipt readably.
 
 use anyhow::Context;
+use hub_app::submissions::Receipt;
 use hub_domain::submission::SubmissionStatus;
-use hub_ingest::Receipt;
 
 use super::CliError;
 use crate::cli::SubmitArgs;

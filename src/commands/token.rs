@@ -1,28 +1,27 @@
-//! `romt-hub token create|list|revoke`.
+//! `romt-hub token create|list|revoke`: the operator's token administration, audited like
+//! the API's.
 
-use hub_api::Config;
-use hub_store::audit::{self, Actor};
-use hub_store::tokens::{self, NewToken, TokenInfo};
-use serde_json::json;
+use hub_app::tokens::TokenRequest;
+use hub_app::{Caller, Config};
 
 use super::{CliError, open};
 use crate::cli::TokenCommand;
 
 pub async fn run(config: Config, command: TokenCommand) -> Result<(), CliError> {
-    let db = open(&config).await?;
+    let app = open(config).await?;
     match command {
         TokenCommand::Create(args) => {
-            let (info, secret) = tokens::create(
-                &db,
-                NewToken {
-                    label: args.label,
-                    role: args.role,
-                    country: args.country,
-                    agency: args.agency,
-                },
-            )
-            .await?;
-            record(&db, "token.create", &info, None).await?;
+            let (info, secret) = app
+                .create_token(
+                    &Caller::operator("cli:token-create"),
+                    TokenRequest {
+                        label: args.label,
+                        role: args.role,
+                        country: args.country,
+                        agency: args.agency,
+                    },
+                )
+                .await?;
             let scope = [info.country.as_deref(), info.agency.as_deref()]
                 .into_iter()
                 .flatten()
@@ -42,7 +41,7 @@ pub async fn run(config: Config, command: TokenCommand) -> Result<(), CliError> 
             out!("{secret}");
         }
         TokenCommand::List => {
-            let list = tokens::list(&db).await?;
+            let list = app.tokens(&Caller::operator("cli:token-list")).await?;
             out!(
                 "{:>4}  {:<24} {:<8} {:<8} {:<8} {:<20} {:<20} STATUS",
                 "ID",
@@ -78,45 +77,11 @@ pub async fn run(config: Config, command: TokenCommand) -> Result<(), CliError> 
             }
         }
         TokenCommand::Revoke { token } => {
-            let before = tokens::list(&db)
-                .await?
-                .into_iter()
-                .find(|t| t.label == token || t.id.to_string() == token);
-            let info = tokens::revoke(&db, &token).await?;
-            record(&db, "token.revoke", &info, before.as_ref()).await?;
+            let info = app
+                .revoke_token(&Caller::operator("cli:token-revoke"), &token)
+                .await?;
             eprintln!("token #{} {:?} is revoked", info.id, info.label);
         }
     }
-    Ok(())
-}
-
-fn describe(info: &TokenInfo) -> serde_json::Value {
-    json!({ "label": info.label, "role": info.role, "country": info.country, "agency": info.agency,
-            "revoked": info.revoked_at.is_some() })
-}
-
-/// Audits a token change made from the command line (the operator has the database).
-async fn record(
-    db: &hub_store::Db,
-    action: &str,
-    info: &TokenInfo,
-    before: Option<&TokenInfo>,
-) -> Result<(), CliError> {
-    let after = describe(info);
-    let before = before.map(describe);
-    audit::record(
-        db,
-        audit::Entry {
-            actor: &Actor::System("cli".into()),
-            action,
-            entity_type: "access_token",
-            entity_id: info.id.to_string(),
-            before: before.as_ref(),
-            after: Some(&after),
-            request_id: None,
-            summary: Some(format!("{action} {:?} ({})", info.label, info.role)),
-        },
-    )
-    .await?;
     Ok(())
 }

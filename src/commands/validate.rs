@@ -2,9 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-use hub_ingest::pipeline::validate_offline;
-use hub_ingest::schemas::Schemas;
+use hub_app::submissions::OfflineValidator;
 
 use super::CliError;
 
@@ -17,8 +15,7 @@ fn shown(pointer: &str) -> &str {
 }
 
 pub fn run(files: &[PathBuf]) -> Result<(), CliError> {
-    let schemas = Schemas::compile().map_err(|e| CliError::Failed(e.into()))?;
-    let reference = hub_store::seed::embedded_reference().context("embedded reference data")?;
+    let validator = OfflineValidator::new()?;
     let today = chrono::Utc::now().date_naive();
     let mut failed = 0;
     for file in files {
@@ -31,7 +28,7 @@ pub fn run(files: &[PathBuf]) -> Result<(), CliError> {
                 continue;
             }
         };
-        let (errors, warnings) = validate_offline(&schemas, &reference, &body, today);
+        let (errors, warnings) = validator.check(&body, today);
         for problem in &errors {
             out!(
                 "{name}: {}: {} [{}]",

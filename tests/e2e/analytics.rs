@@ -606,7 +606,7 @@ async fn bad_arguments_are_named() {
 
 #[tokio::test]
 async fn the_demo_dashboard_for_2025_shows_realized_against_planned() {
-    let hub = TestHub::start_with(|c| c.seed = hub_api::config::SeedMode::Demo).await;
+    let hub = TestHub::start_with(|c| c.seed = hub_app::config::SeedMode::Demo).await;
     let data = hub
         .query_ok(Some(&hub.admin_token), DASHBOARD, json!({ "year": 2025 }))
         .await;

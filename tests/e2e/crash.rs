@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use hub_store::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::Value;
 
 use crate::support::TestDatabase;
@@ -21,7 +21,7 @@ fn period(i: usize) -> String {
     format!("{}-Q{}", 2010 + i / 4, i % 4 + 1)
 }
 
-async fn rows(db: &DatabaseConnection, sql: &str) -> Vec<hub_store::sea_orm::QueryResult> {
+async fn rows(db: &DatabaseConnection, sql: &str) -> Vec<sea_orm::QueryResult> {
     db.query_all_raw(Statement::from_string(
         db.get_database_backend(),
         sql.to_owned(),

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hub_api::Config;
+use hub_app::Config;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use wiremock::matchers::{header, method, query_param};

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use hub_store::sea_orm::ConnectionTrait;
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -335,7 +335,7 @@ async fn seeding_twice_changes_nothing() {
         let db = hub.db.clone();
         async move {
             let row = db
-                .query_one_raw(hub_store::sea_orm::Statement::from_string(
+                .query_one_raw(sea_orm::Statement::from_string(
                     db.get_database_backend(),
                     format!("SELECT COUNT(*) AS n FROM {table}"),
                 ))
@@ -693,23 +693,25 @@ async fn replicas_starting_together_on_postgresql_migrate_one_after_the_other() 
         eprintln!("replicas_starting_together...: PostgreSQL only (SQLite runs one process)");
         return;
     }
-    let config = hub_api::Config {
+    let config = hub_app::Config {
         database_url: database.url.clone(),
-        ..hub_api::Config::default()
+        ..hub_app::Config::default()
     };
     let (a, b, c) = tokio::join!(
-        hub_api::startup::open_database(&config),
-        hub_api::startup::open_database(&config),
-        hub_api::startup::open_database(&config),
+        hub_app::startup::open(config.clone()),
+        hub_app::startup::open(config.clone()),
+        hub_app::startup::open(config.clone()),
     );
-    for db in [a, b, c] {
-        let db = db.expect("every replica starts");
-        assert!(
-            hub_store::db::pending_migrations(&db)
-                .await
-                .unwrap()
-                .is_empty()
-        );
-        db.close().await.unwrap();
+    for app in [a, b, c] {
+        let app = app.expect("every replica starts");
+        app.readiness().await.expect("every migration is applied");
     }
+    let db = hub_store::db::connect(&database.url, 1).await.unwrap();
+    assert!(
+        hub_store::db::pending_migrations(&db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    db.close().await.unwrap();
 }

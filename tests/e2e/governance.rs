@@ -744,7 +744,7 @@ async fn the_rcp_sees_a_submission_arrive_over_the_websocket() {
 
 #[tokio::test]
 async fn the_demo_data_shows_the_governance_objects() {
-    let hub = TestHub::start_with(|c| c.seed = hub_api::config::SeedMode::Demo).await;
+    let hub = TestHub::start_with(|c| c.seed = hub_app::config::SeedMode::Demo).await;
     let anonymous = hub
         .query_ok(None, "{ workPlans { year status } }", json!({}))
         .await;

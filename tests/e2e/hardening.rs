@@ -459,14 +459,15 @@ async fn boom() -> &'static str {
 async fn a_panic_while_serving_is_answered_internal_with_the_request_id_and_the_hub_goes_on() {
     use axum::routing::get;
     let database = crate::support::TestDatabase::create().await;
-    let config = hub_api::Config {
+    let config = hub_app::Config {
         database_url: database.url.clone(),
-        seed: hub_api::config::SeedMode::Reference,
-        ..hub_api::Config::default()
+        seed: hub_app::config::SeedMode::Reference,
+        ..hub_app::Config::default()
     };
-    let prepared = hub_api::startup::prepare(config).await.unwrap();
-    let routes = hub_api::router::routes(prepared.state.clone()).route("/boom", get(boom));
-    let app = hub_api::router::layered(routes, prepared.state)
+    let prepared = hub_app::startup::prepare(config).await.unwrap();
+    let state = hub_api::AppState::new(prepared.app);
+    let routes = hub_api::router::routes(state.clone()).route("/boom", get(boom));
+    let app = hub_api::router::layered(routes, state)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -876,7 +877,7 @@ mod keys {
 
     use crate::support::TestHub;
 
-    use hub_store::sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+    use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
     /// The state of `key` in the store: `None` when it is not there.
     pub async fn state_in(db: &DatabaseConnection, key: &str) -> Option<String> {
@@ -1025,12 +1026,12 @@ async fn a_claim_whose_lease_ran_out_is_taken_over_by_one_retry_only() {
 #[tokio::test]
 async fn a_key_held_by_a_killed_process_is_taken_over_after_its_lease() {
     use crate::support::process::{HubProcess, prepare_database};
-    use hub_store::sea_orm::ConnectionTrait;
+    use sea_orm::ConnectionTrait;
     let database = crate::support::TestDatabase::create().await;
     let token = prepare_database(&database.url).await;
     let lease = [("HUB_IDEMPOTENCY_LEASE_SECS", "1")];
     let hub = HubProcess::start(&database.url, &lease).await;
-    let db = hub_store::sea_orm::Database::connect(database.url.as_str())
+    let db = sea_orm::Database::connect(database.url.as_str())
         .await
         .unwrap();
     let body = keys::slow_document().to_string();
@@ -1076,7 +1077,7 @@ async fn a_key_held_by_a_killed_process_is_taken_over_after_its_lease() {
     assert_eq!(status, 201, "{receipt:#}");
     assert_eq!(receipt["replayed"], false);
     let stored = db
-        .query_one_raw(hub_store::sea_orm::Statement::from_string(
+        .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
             "SELECT COUNT(*) AS n FROM submission".to_owned(),
         ))

@@ -307,7 +307,7 @@ async fn a_storage_failure_in_the_middle_of_a_document_leaves_no_row_behind() {
 
 #[tokio::test]
 async fn the_demo_seed_loads_every_document_through_the_pipeline_as_intended() {
-    let hub = TestHub::start_with(|c| c.seed = hub_api::config::SeedMode::Demo).await;
+    let hub = TestHub::start_with(|c| c.seed = hub_app::config::SeedMode::Demo).await;
     let manifest: Value = serde_json::from_str(
         &std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("seed/demo/manifest.json"),

@@ -13,10 +13,13 @@
 
 mod support;
 
+mod access;
 mod analytics;
+mod audit;
 mod crash;
 mod federation;
 mod foundation;
 mod governance;
 mod hardening;
 mod ingest;
+mod queries;

@@ -5,10 +5,10 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use hub_store::StoreError;
+use hub_app::AppError;
 use serde_json::json;
 
-use crate::request;
+use crate::request_id::current_id;
 
 /// Everything an API call can fail with.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -126,7 +126,7 @@ impl ApiError {
     pub fn public_message(&self) -> String {
         match self {
             ApiError::Internal(detail) => {
-                let id = request::current_id();
+                let id = current_id();
                 tracing::error!(request_id = %id, detail = %detail, "internal error");
                 format!("internal error; quote request id {id} when reporting it")
             }
@@ -146,7 +146,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { limit } | ApiError::ResponseTooLarge { limit } => {
                 ext["limit"] = json!(limit);
             }
-            ApiError::Internal(_) => ext["requestId"] = json!(request::current_id()),
+            ApiError::Internal(_) => ext["requestId"] = json!(current_id()),
             _ => {}
         }
         ext
@@ -160,33 +160,17 @@ impl ApiError {
     }
 }
 
-impl From<StoreError> for ApiError {
-    fn from(err: StoreError) -> Self {
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
         match err {
-            StoreError::NotFound(m) => ApiError::NotFound(m),
-            StoreError::Conflict(m) => ApiError::Conflict(m),
-            StoreError::Invalid(m) => ApiError::Validation {
-                field: None,
-                message: m,
-            },
-            err if err.is_unavailable() => {
-                tracing::warn!(error = %err, "database unavailable");
-                ApiError::Unavailable
-            }
-            other => ApiError::Internal(other.to_string()),
-        }
-    }
-}
-
-impl From<hub_ingest::IngestError> for ApiError {
-    fn from(err: hub_ingest::IngestError) -> Self {
-        use hub_ingest::IngestError;
-        match err {
-            IngestError::Forbidden(m) => ApiError::Forbidden(m),
-            IngestError::BadKey => ApiError::invalid("idempotencyKey", err),
-            IngestError::KeyReused => ApiError::IdempotencyKeyReused(err.to_string()),
-            IngestError::InFlight => ApiError::Conflict(err.to_string()),
-            IngestError::Store(e) => e.into(),
+            AppError::Unauthenticated(m) => ApiError::Unauthenticated(m),
+            AppError::Forbidden(m) => ApiError::Forbidden(m),
+            AppError::NotFound(m) => ApiError::NotFound(m),
+            AppError::Invalid { field, message } => ApiError::Validation { field, message },
+            AppError::Conflict(m) => ApiError::Conflict(m),
+            AppError::KeyReused(m) => ApiError::IdempotencyKeyReused(m),
+            AppError::Unavailable => ApiError::Unavailable,
+            AppError::Internal(detail) => ApiError::Internal(detail),
         }
     }
 }

@@ -15,7 +15,7 @@ pub async fn healthz() -> Json<serde_json::Value> {
 
 /// `GET /readyz`: 200 when the database answers and every migration is applied, else 503.
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match hub_store::db::check_ready(state.db()).await {
+    match state.app().readiness().await {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(reason) => {
             tracing::warn!(%reason, "not ready");
@@ -30,7 +30,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let (hits, misses, entries) = state.cache().stats();
+    let (hits, misses, entries) = state.app().cache_stats();
     let body = state.metrics().render(&[
         (
             "hub_cache_hits_total",
@@ -42,6 +42,11 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             "hub_cache_entries",
             "Figures held in the cache.",
             entries as f64,
+        ),
+        (
+            "hub_db_queries_total",
+            "Statements run on the database.",
+            state.app().queries() as f64,
         ),
     ]);
     (

@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// The hub's counters.
-#[derive(Debug, Default)]
+/// The hub's counters; clones share them.
+#[derive(Debug, Default, Clone)]
 pub struct Metrics {
-    inner: Mutex<Counters>,
+    inner: Arc<Mutex<Counters>>,
 }
 
 #[derive(Debug, Default)]

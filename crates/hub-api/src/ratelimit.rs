@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
+use hub_app::Caller;
 
 /// The limiter, with its clock.
 pub struct RateLimits {
@@ -71,7 +71,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         .extensions()
         .get::<Caller>()
         .cloned()
-        .unwrap_or_default();
+        .unwrap_or_else(Caller::anonymous);
     let key = key_of(&caller, crate::auth::client_address(&request));
     match limits.check(&key) {
         Ok(()) => next.run(request).await,

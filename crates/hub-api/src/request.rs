@@ -17,16 +17,7 @@ use crate::state::AppState;
 /// Header carrying the request id, in and out.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-tokio::task_local! {
-    static REQUEST_ID: String;
-}
-
-/// The id of the request being served, or `-` outside of one.
-pub fn current_id() -> String {
-    REQUEST_ID
-        .try_with(Clone::clone)
-        .unwrap_or_else(|_| "-".to_owned())
-}
+pub use crate::request_id::current_id;
 
 fn sane(id: &str) -> bool {
     (1..=64).contains(&id.len())
@@ -54,9 +45,8 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     let method = request.method().clone();
     let span = tracing::info_span!("request", request_id = %id, %method, route = %route);
     let started = Instant::now();
-    let mut response = REQUEST_ID
-        .scope(id.clone(), next.run(request).instrument(span.clone()))
-        .await;
+    let mut response =
+        crate::request_id::scope(id.clone(), next.run(request).instrument(span.clone())).await;
     let status = response.status();
     let elapsed = started.elapsed();
     span.in_scope(|| {

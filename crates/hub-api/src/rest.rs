@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use hub_domain::access::Role;
-use hub_ingest::{Options, Origin};
+use hub_app::sources::{FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT};
+use hub_app::submissions::{Options, SubmitRequest};
 use std::collections::HashMap;
 
 use crate::auth::Caller;
@@ -30,26 +30,14 @@ pub async fn feed(
         })
         .transpose()?;
     let limit = match params.get("limit") {
-        None => hub_federation::feed::DEFAULT_LIMIT,
+        None => FEED_DEFAULT_LIMIT,
         Some(text) => text
             .parse::<u64>()
             .ok()
-            .filter(|n| (1..=hub_federation::feed::MAX_LIMIT).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "limit",
-                    format!("from 1 to {}", hub_federation::feed::MAX_LIMIT),
-                )
-            })?,
+            .filter(|n| (1..=FEED_MAX_LIMIT).contains(n))
+            .ok_or_else(|| ApiError::invalid("limit", format!("from 1 to {FEED_MAX_LIMIT}")))?,
     };
-    let (page, etag) = hub_federation::feed::hub_feed(
-        state.db(),
-        &caller.viewer(),
-        &state.config().publisher,
-        since,
-        limit,
-    )
-    .await?;
+    let (page, etag) = state.app().hub_feed(&caller, since, limit).await?;
     let etag_value = HeaderValue::from_str(&etag).map_err(|e| ApiError::Internal(e.to_string()))?;
     if headers
         .get(axum::http::header::IF_NONE_MATCH)
@@ -93,7 +81,7 @@ pub async fn submit(
     headers: HeaderMap,
     request: Request,
 ) -> Result<Response, ApiError> {
-    let principal = caller.require(&[Role::Admin, Role::Country], "submitting documents")?;
+    state.app().may_submit(&caller)?;
     let options = Options {
         dry_run: flag(&params, "dryRun")?,
         strict: flag(&params, "strict")?,
@@ -107,20 +95,15 @@ pub async fn submit(
         None => None,
     };
     let body = crate::body::read_json(request, state.config().max_body_bytes).await?;
-    let request_id = crate::request::current_id();
-    let origin = Origin::Push(principal.clone());
     let outcome = state
-        .ingestor()
+        .app()
         .submit(
-            state.db(),
-            hub_ingest::Request {
+            &caller,
+            SubmitRequest {
                 body: &body,
                 expected: None,
-                origin: &origin,
                 options,
                 idempotency_key: key,
-                received_at: None,
-                request_id: Some(&request_id),
             },
         )
         .await?;

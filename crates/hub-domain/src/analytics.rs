@@ -251,6 +251,32 @@ pub fn temporal(rule: TemporalAggregation, quarters: &[QuarterValue]) -> Combine
 }
 
 vocabulary!(
+    /// A data-quality mark on a figure, or counted behind one (`dataQuality`).
+    FigureFlag, "figure flag" {
+        /// Nothing to compute the figure from.
+        NoData => "NO_DATA",
+        /// Values converted with an earlier month's rate.
+        RateStale => "RATE_STALE",
+        /// Money values without a rate, left out of USD figures.
+        NoRate => "NO_RATE",
+        /// Values of a weighted mean without a weight, left out.
+        MissingWeight => "MISSING_WEIGHT",
+        /// Data from a federation source that has not synced for two intervals.
+        StaleSource => "STALE_SOURCE",
+        /// A figure that does not fit an exact decimal, left out.
+        Overflow => "OVERFLOW",
+        /// Planned cost avoidance without a rate, left out.
+        PlannedNoRate => "PLANNED_NO_RATE",
+        /// A report received more than 30 days after its quarter.
+        LateReport => "LATE_REPORT",
+        /// A report due and not received.
+        MissingReport => "MISSING_REPORT",
+        /// Values rejected one by one from the reports behind the figure.
+        RejectedValue => "REJECTED_VALUE",
+    }
+);
+
+vocabulary!(
     /// How far a value got from its baseline towards its target.
     Rating, "rating" {
         /// At or beyond the target.

@@ -17,6 +17,39 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What started a sync run.
+    SyncTrigger, "sync trigger" {
+        /// The scheduler, when the source was due.
+        Schedule => "SCHEDULE",
+        /// A caller (`syncSource`, `romt-hub sync`).
+        Manual => "MANUAL",
+    }
+);
+
+vocabulary!(
+    /// How a sync run ended.
+    SyncOutcome, "sync outcome" {
+        /// Every page fetched and ingested.
+        Success => "SUCCESS",
+        /// 304: nothing new.
+        NotModified => "NOT_MODIFIED",
+        /// Some pages ingested, then a fault.
+        Partial => "PARTIAL",
+        /// Nothing ingested: the source failed.
+        Failed => "FAILED",
+        /// Not attempted: the source's circuit is open.
+        Skipped => "SKIPPED",
+    }
+);
+
+impl SyncOutcome {
+    /// Whether the run counts as a failure of the source (for its circuit and status).
+    pub fn failed(self) -> bool {
+        matches!(self, SyncOutcome::Partial | SyncOutcome::Failed)
+    }
+}
+
 /// What the status of a source is derived from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SourceHealth {

@@ -5,9 +5,12 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
-use crate::access::Role;
+use crate::access::Action;
+use crate::catalogue::ServiceLine;
 use crate::limits::{BoundError, MAX_BUDGET, MAX_DECIMALS, check_magnitude};
+use crate::period::Period;
 
 vocabulary!(
     /// Where a version of the ROMT annual work plan stands.
@@ -99,14 +102,24 @@ vocabulary!(
     }
 );
 
+impl WorkPlanAction {
+    /// The access-policy action a caller needs for this change (who may do it is in
+    /// [`crate::access::allowed`]); `None` for a consequence no caller asks for directly.
+    pub const fn access(self) -> Option<Action> {
+        match self {
+            WorkPlanAction::Create
+            | WorkPlanAction::Edit
+            | WorkPlanAction::Submit
+            | WorkPlanAction::Amend => Some(Action::DraftWorkPlans),
+            WorkPlanAction::Approve | WorkPlanAction::Return => Some(Action::DecideWorkPlans),
+            WorkPlanAction::Supersede => None,
+        }
+    }
+}
+
 /// Why a work plan cannot change that way.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
-    #[error("{action} is for {allowed} tokens")]
-    WrongRole {
-        action: WorkPlanAction,
-        allowed: &'static str,
-    },
     #[error("a {status} plan cannot be {verb}")]
     WrongState {
         status: WorkPlanStatus,
@@ -118,27 +131,18 @@ pub enum TransitionError {
 
 /// The transitions of DESIGN §10. `approvals` is how many distinct agencies will have approved
 /// this submission counting this one; `required` how many it needs. Returns the status after.
+/// Who may make each change is the access policy's ([`WorkPlanAction::access`]).
 pub fn transition(
     status: WorkPlanStatus,
     action: WorkPlanAction,
-    role: Role,
     approvals: u32,
     required: u32,
     comment: Option<&str>,
 ) -> Result<WorkPlanStatus, TransitionError> {
     use WorkPlanAction as A;
     use WorkPlanStatus as S;
-    let romt = matches!(role, Role::Romt | Role::Admin);
     let wrong_state = |verb| TransitionError::WrongState { status, verb };
     match action {
-        A::Create | A::Edit | A::Submit | A::Amend if !romt => Err(TransitionError::WrongRole {
-            action,
-            allowed: "ROMT or ADMIN",
-        }),
-        A::Approve | A::Return if role != Role::Rcp => Err(TransitionError::WrongRole {
-            action,
-            allowed: "RCP",
-        }),
         A::Create => Ok(S::Draft),
         A::Edit => match status {
             S::Draft | S::Returned => Ok(S::Draft),
@@ -229,6 +233,118 @@ impl Budget {
             .into_iter()
             .try_fold(Budget::default(), Budget::checked_add)
             .ok_or(BudgetError::TotalOverflow)
+    }
+}
+
+/// A KPI target of a work-plan activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KpiTarget {
+    pub kpi: String,
+    pub target: Decimal,
+}
+
+/// One activity of the ROMT annual work plan (DESIGN §10); the gap to mobilize is derived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Activity {
+    pub code: String,
+    pub title: String,
+    pub service_line: ServiceLine,
+    pub task_force: Option<String>,
+    pub lead_agency: String,
+    pub participating_agencies: Vec<String>,
+    pub required: Decimal,
+    pub available: Decimal,
+    pub start_quarter: Period,
+    pub end_quarter: Period,
+    pub kpi_targets: Vec<KpiTarget>,
+    pub status: ActivityStatus,
+    pub progress: i32,
+}
+
+impl Activity {
+    /// The activity's budget.
+    pub fn budget(&self) -> Budget {
+        Budget {
+            required: self.required,
+            available: self.available,
+        }
+    }
+
+    /// The fields two versions of the activity are compared on, by name, as text.
+    pub fn fields(&self) -> BTreeMap<String, String> {
+        BTreeMap::from([
+            ("title".into(), self.title.clone()),
+            ("serviceLine".into(), self.service_line.to_string()),
+            (
+                "taskForce".into(),
+                self.task_force.clone().unwrap_or_default(),
+            ),
+            ("leadAgency".into(), self.lead_agency.clone()),
+            (
+                "participatingAgencies".into(),
+                self.participating_agencies.join(", "),
+            ),
+            ("required".into(), self.required.normalize().to_string()),
+            ("available".into(), self.available.normalize().to_string()),
+            ("startQuarter".into(), self.start_quarter.to_string()),
+            ("endQuarter".into(), self.end_quarter.to_string()),
+            ("status".into(), self.status.to_string()),
+            ("progress".into(), self.progress.to_string()),
+            (
+                "kpiTargets".into(),
+                self.kpi_targets
+                    .iter()
+                    .map(|t| format!("{} {}", t.kpi, t.target))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        ])
+    }
+}
+
+/// What a version of a work plan holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanContent {
+    pub year: i32,
+    pub title: String,
+    pub activities: Vec<Activity>,
+}
+
+impl PlanContent {
+    /// The total budget of the plan.
+    pub fn total(&self) -> Result<Budget, BudgetError> {
+        Budget::total(self.activities.iter().map(Activity::budget))
+    }
+
+    /// Budget totals by a key of the activities (service line, task force); activities without
+    /// a key are left out.
+    pub fn totals_by<K: Ord>(
+        &self,
+        key: impl Fn(&Activity) -> Option<K>,
+    ) -> Result<BTreeMap<K, Budget>, BudgetError> {
+        let mut by: BTreeMap<K, Budget> = BTreeMap::new();
+        for activity in &self.activities {
+            if let Some(k) = key(activity) {
+                let entry = by.entry(k).or_default();
+                *entry = entry
+                    .checked_add(activity.budget())
+                    .ok_or(BudgetError::TotalOverflow)?;
+            }
+        }
+        Ok(by)
+    }
+
+    /// How `to` differs from this version.
+    pub fn diff(&self, to: &PlanContent) -> Result<PlanDiff, BudgetError> {
+        let as_map = |content: &PlanContent| {
+            content
+                .activities
+                .iter()
+                .map(|a| (a.code.clone(), (a.fields(), a.budget())))
+                .collect::<BTreeMap<_, _>>()
+        };
+        diff(&as_map(self), &as_map(to))
     }
 }
 
@@ -398,34 +514,19 @@ mod tests {
 
     #[test]
     fn every_allowed_transition() {
-        let ok = |status, action, role, approvals, comment| {
-            transition(status, action, role, approvals, 2, comment).unwrap()
+        let ok = |status, action, approvals, comment| {
+            transition(status, action, approvals, 2, comment).unwrap()
         };
-        assert_eq!(ok(S::Draft, A::Create, Role::Romt, 0, None), S::Draft);
-        assert_eq!(ok(S::Draft, A::Edit, Role::Romt, 0, None), S::Draft);
-        assert_eq!(ok(S::Returned, A::Edit, Role::Admin, 0, None), S::Draft);
-        assert_eq!(ok(S::Draft, A::Submit, Role::Romt, 0, None), S::Submitted);
-        assert_eq!(
-            ok(S::Returned, A::Submit, Role::Romt, 0, None),
-            S::Submitted
-        );
-        assert_eq!(
-            ok(S::Submitted, A::Approve, Role::Rcp, 1, None),
-            S::Submitted
-        );
-        assert_eq!(
-            ok(S::Submitted, A::Approve, Role::Rcp, 2, None),
-            S::Approved
-        );
-        assert_eq!(
-            ok(S::Submitted, A::Return, Role::Rcp, 0, Some("budget")),
-            S::Returned
-        );
-        assert_eq!(ok(S::Approved, A::Amend, Role::Romt, 0, None), S::Approved);
-        assert_eq!(
-            ok(S::Approved, A::Supersede, Role::Rcp, 0, None),
-            S::Superseded
-        );
+        assert_eq!(ok(S::Draft, A::Create, 0, None), S::Draft);
+        assert_eq!(ok(S::Draft, A::Edit, 0, None), S::Draft);
+        assert_eq!(ok(S::Returned, A::Edit, 0, None), S::Draft);
+        assert_eq!(ok(S::Draft, A::Submit, 0, None), S::Submitted);
+        assert_eq!(ok(S::Returned, A::Submit, 0, None), S::Submitted);
+        assert_eq!(ok(S::Submitted, A::Approve, 1, None), S::Submitted);
+        assert_eq!(ok(S::Submitted, A::Approve, 2, None), S::Approved);
+        assert_eq!(ok(S::Submitted, A::Return, 0, Some("budget")), S::Returned);
+        assert_eq!(ok(S::Approved, A::Amend, 0, None), S::Approved);
+        assert_eq!(ok(S::Approved, A::Supersede, 0, None), S::Superseded);
     }
 
     #[test]
@@ -451,12 +552,7 @@ mod tests {
             (S::Draft, A::Supersede),
         ];
         for (status, action) in forbidden {
-            let role = if matches!(action, A::Approve | A::Return | A::Supersede) {
-                Role::Rcp
-            } else {
-                Role::Romt
-            };
-            let result = transition(status, action, role, 5, 1, Some("comment"));
+            let result = transition(status, action, 5, 1, Some("comment"));
             assert!(
                 matches!(result, Err(TransitionError::WrongState { .. })),
                 "{status} {action}: {result:?}"
@@ -466,18 +562,31 @@ mod tests {
 
     #[test]
     fn only_romt_edits_and_only_rcp_decides() {
-        for role in [Role::Rcp, Role::Analyst, Role::Country] {
-            assert!(matches!(
-                transition(S::Draft, A::Submit, role, 0, 1, None),
-                Err(TransitionError::WrongRole { .. })
-            ));
+        use crate::access::{Principal, Role, Scope, authorize};
+        let token = |role| Principal {
+            token_id: 1,
+            label: "t".into(),
+            role,
+            country: None,
+            agency: None,
+        };
+        let may = |role, action: A| {
+            let needed = action.access().expect("a caller's action");
+            authorize(Some(&token(role)), needed, Scope::Hub).is_ok()
+        };
+        for action in [A::Create, A::Edit, A::Submit, A::Amend] {
+            for role in [Role::Rcp, Role::Analyst, Role::Country] {
+                assert!(!may(role, action), "{role} {action}");
+            }
+            assert!(may(Role::Romt, action) && may(Role::Admin, action));
         }
-        for role in [Role::Romt, Role::Admin, Role::Analyst] {
-            assert!(matches!(
-                transition(S::Submitted, A::Approve, role, 1, 1, None),
-                Err(TransitionError::WrongRole { .. })
-            ));
+        for action in [A::Approve, A::Return] {
+            for role in [Role::Romt, Role::Admin, Role::Analyst, Role::Country] {
+                assert!(!may(role, action), "{role} {action}");
+            }
+            assert!(may(Role::Rcp, action));
         }
+        assert_eq!(A::Supersede.access(), None);
     }
 
     #[test]
@@ -490,7 +599,7 @@ mod tests {
     fn a_return_needs_a_comment() {
         for comment in [None, Some(""), Some("   ")] {
             assert_eq!(
-                transition(S::Submitted, A::Return, Role::Rcp, 0, 1, comment),
+                transition(S::Submitted, A::Return, 0, 1, comment),
                 Err(TransitionError::CommentRequired)
             );
         }

@@ -4,9 +4,7 @@
 use chrono::{DateTime, Utc};
 use hub_domain::access::{Classification, Viewer};
 use hub_domain::codes::CountryCode;
-use hub_store::entity::submission;
-use hub_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use hub_store::{ConnectionTrait, StoreError};
+use hub_store::{Executor, StoreError, submissions};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -72,19 +70,13 @@ pub fn fully_visible(viewer: &Viewer, document: &Value, country: &str) -> bool {
 /// The hub's own feed: every accepted revision after `since` (a submission id), oldest first,
 /// that the viewer may see whole. Returns the page and its ETag.
 pub async fn hub_feed(
-    db: &impl ConnectionTrait,
+    db: &impl Executor,
     viewer: &Viewer,
     publisher: &str,
     since: Option<i64>,
     limit: u64,
 ) -> Result<(FeedPage, String), StoreError> {
-    let mut query = submission::Entity::find()
-        .order_by_asc(submission::Column::Id)
-        .limit(limit + 1);
-    if let Some(since) = since {
-        query = query.filter(submission::Column::Id.gt(since));
-    }
-    let mut rows = query.all(db).await?;
+    let mut rows = submissions::feed_documents(db, since, limit + 1).await?;
     let has_more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let last = rows.last().map(|r| r.id).or(since);

@@ -23,4 +23,4 @@ pub mod settings;
 pub mod sync;
 
 pub use settings::FederationSettings;
-pub use sync::{SyncOutcome, Trigger, sync_source};
+pub use sync::{RunBy, SyncOutcome, Trigger, sync_source};

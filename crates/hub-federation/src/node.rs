@@ -4,19 +4,15 @@
 //!
 //! Order and cursor: documents are served oldest-modified first; the cursor is the position of
 //! the last document served, so a pull `?since=CURSOR` gets only what changed after it.
+//!
+//! This module reads the folder and builds pages; hub-api serves them over HTTP.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
-use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use hub_ingest::schemas::{SchemaKind, Schemas};
-use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -185,20 +181,54 @@ impl CountryNode {
         out
     }
 
-    /// The router: `GET /feed` (and `/`).
-    pub fn router(self) -> Router {
-        Router::new()
-            .route("/", get(feed))
-            .route("/feed", get(feed))
-            .with_state(self)
+    /// A page of the feed after `since` (a cursor this node returned), at most `limit`
+    /// documents, with its ETag. Reads the folder: blocking file I/O, call it off the runtime.
+    pub fn page(&self, since: Option<&str>, limit: usize) -> Result<NodePage, BadCursor> {
+        let after_cursor = match since {
+            Some(cursor) => Some(parse_cursor(cursor).ok_or(BadCursor)?),
+            None => None,
+        };
+        let limit = limit.clamp(1, 1000);
+        let after: Vec<_> = self
+            .documents()
+            .into_iter()
+            .filter(|(path, modified, _, _)| {
+                after_cursor
+                    .as_ref()
+                    .is_none_or(|(m, p)| (*modified, path) > (*m, p))
+            })
+            .collect();
+        let has_more = after.len() > limit;
+        let page: Vec<_> = after.into_iter().take(limit).collect();
+        let next_cursor = page
+            .last()
+            .map(|(path, modified, _, _)| cursor_of(*modified, path))
+            .or_else(|| since.map(str::to_owned));
+        let mut digest = Sha256::new();
+        digest.update(format!("{since:?}|{limit}"));
+        for (path, modified, len, _) in &page {
+            digest.update(format!("|{path}|{modified}|{len}"));
+        }
+        let etag = format!("\"{}\"", hex::encode(digest.finalize()));
+        let documents = page.into_iter().map(|(_, _, _, d)| (*d).clone()).collect();
+        Ok(NodePage {
+            body: FeedPage::new(&self.publisher, documents, next_cursor, has_more),
+            etag,
+        })
     }
 }
 
-#[derive(Deserialize)]
-struct FeedParams {
-    since: Option<String>,
-    limit: Option<usize>,
+/// One page of a country node's feed.
+#[derive(Debug, Clone)]
+pub struct NodePage {
+    pub body: FeedPage,
+    pub etag: String,
 }
+
+/// A `since` that is not a cursor the node returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("since: not a cursor this node returned")]
+pub struct BadCursor;
 
 fn cursor_of(modified: u128, path: &str) -> String {
     hex::encode(format!("{modified}|{path}"))
@@ -208,75 +238,6 @@ fn parse_cursor(cursor: &str) -> Option<(u128, String)> {
     let text = String::from_utf8(hex::decode(cursor).ok()?).ok()?;
     let (modified, path) = text.split_once('|')?;
     Some((modified.parse().ok()?, path.to_owned()))
-}
-
-async fn feed(
-    State(node): State<CountryNode>,
-    Query(params): Query<FeedParams>,
-    headers: HeaderMap,
-) -> Response {
-    let since = match params.since.as_deref().map(parse_cursor) {
-        Some(None) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                "since: not a cursor this node returned",
-            )
-                .into_response();
-        }
-        Some(Some(since)) => Some(since),
-        None => None,
-    };
-    let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, 1000);
-    let publisher = node.publisher.clone();
-    // Reading the folder is blocking file I/O.
-    let all = tokio::task::spawn_blocking(move || node.documents())
-        .await
-        .unwrap_or_default();
-    let after: Vec<_> = all
-        .into_iter()
-        .filter(|(path, modified, _, _)| {
-            since
-                .as_ref()
-                .is_none_or(|(m, p)| (*modified, path) > (*m, p))
-        })
-        .collect();
-    let has_more = after.len() > limit;
-    let page: Vec<_> = after.into_iter().take(limit).collect();
-    let next_cursor = page
-        .last()
-        .map(|(path, modified, _, _)| cursor_of(*modified, path))
-        .or_else(|| params.since.clone());
-    let mut digest = Sha256::new();
-    digest.update(format!("{:?}|{limit}", params.since));
-    for (path, modified, len, _) in &page {
-        digest.update(format!("|{path}|{modified}|{len}"));
-    }
-    let etag = format!("\"{}\"", hex::encode(digest.finalize()));
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == etag)
-    {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
-    }
-    let documents = page.into_iter().map(|(_, _, _, d)| (*d).clone()).collect();
-    let body = FeedPage::new(&publisher, documents, next_cursor, has_more);
-    let mut response = axum::Json(body).into_response();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        response.headers_mut().insert(header::ETAG, value);
-    }
-    response
-}
-
-/// Serves `node` on `listener` until `shutdown` completes.
-pub async fn serve(
-    node: CountryNode,
-    listener: tokio::net::TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, node.router())
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 #[cfg(test)]

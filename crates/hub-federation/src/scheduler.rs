@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use chrono::TimeDelta;
 use hub_ingest::Ingestor;
+use hub_store::audit::Actor;
 use hub_store::{Db, sources};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
 use crate::settings::FederationSettings;
-use crate::sync::{Trigger, run};
+use crate::sync::{RunBy, Trigger, run};
 
 /// Starts the scheduler; it stops when `shutdown` turns true (running pulls finish first).
 pub fn spawn(
@@ -78,6 +79,10 @@ pub fn spawn(
                         &settings,
                         source,
                         Trigger::Schedule,
+                        RunBy {
+                            actor: &Actor::System("scheduler".to_owned()),
+                            request_id: None,
+                        },
                     )
                     .await
                     {

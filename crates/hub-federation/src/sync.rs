@@ -10,76 +10,15 @@ use hub_domain::federation::{circuit_after_run, full_jitter};
 use hub_domain::submission::SubmissionStatus;
 use hub_ingest::schemas::SchemaKind;
 use hub_ingest::{Ingestor, Options, Origin, Request};
-use hub_store::entity::{federation_source, sync_run};
-use hub_store::sources::{self, RunRecord, SourceUpdate};
-use hub_store::{Db, StoreError, TransactionTrait};
-use serde::Serialize;
-use serde_json::Value;
+use hub_store::audit::{self, Actor};
+use hub_store::sources::{self, Source, SourceUpdate, SyncDocumentError, SyncRun};
+use hub_store::{Db, StoreError};
+use serde_json::{Value, json};
 
 use crate::client::{FetchError, Fetched, fetch};
 use crate::settings::FederationSettings;
 
-/// What started a run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trigger {
-    Schedule,
-    Manual,
-}
-
-impl Trigger {
-    fn as_str(self) -> &'static str {
-        match self {
-            Trigger::Schedule => "SCHEDULE",
-            Trigger::Manual => "MANUAL",
-        }
-    }
-}
-
-/// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncOutcome {
-    /// Every page fetched and ingested.
-    Success,
-    /// 304: nothing new.
-    NotModified,
-    /// Some pages ingested, then a fault.
-    Partial,
-    /// Nothing ingested: the source failed.
-    Failed,
-    /// Not attempted: the source's circuit is open.
-    Skipped,
-}
-
-impl SyncOutcome {
-    /// The stored text.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SyncOutcome::Success => "SUCCESS",
-            SyncOutcome::NotModified => "NOT_MODIFIED",
-            SyncOutcome::Partial => "PARTIAL",
-            SyncOutcome::Failed => "FAILED",
-            SyncOutcome::Skipped => "SKIPPED",
-        }
-    }
-
-    fn failed(self) -> bool {
-        matches!(self, SyncOutcome::Partial | SyncOutcome::Failed)
-    }
-}
-
-/// A document of a page that was not stored.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DocumentError {
-    pub page: usize,
-    pub index: usize,
-    pub document_type: Option<String>,
-    pub country: Option<String>,
-    pub period: Option<String>,
-    pub pointer: String,
-    pub code: String,
-    pub message: String,
-}
+pub use hub_domain::federation::{SyncOutcome, SyncTrigger as Trigger};
 
 /// Why a run could not even start.
 #[derive(Debug, thiserror::Error)]
@@ -97,14 +36,14 @@ struct Tally {
     accepted: usize,
     unchanged: usize,
     rejected: usize,
-    errors: Vec<DocumentError>,
+    errors: Vec<SyncDocumentError>,
 }
 
 fn secs(d: Duration) -> TimeDelta {
     TimeDelta::from_std(d).unwrap_or(TimeDelta::MAX)
 }
 
-fn next_run(source: &federation_source::Model, at: DateTime<Utc>) -> DateTime<Utc> {
+fn next_run(source: &Source, at: DateTime<Utc>) -> DateTime<Utc> {
     // Up to 10 % jitter spreads sources registered together.
     let interval = TimeDelta::seconds(i64::from(source.interval_seconds));
     let jitter = interval.num_milliseconds() / 10;
@@ -116,6 +55,48 @@ fn next_run(source: &federation_source::Model, at: DateTime<Utc>) -> DateTime<Ut
     at + interval + TimeDelta::milliseconds(extra as i64)
 }
 
+/// Who started a run: named in the audit entry stored with it.
+#[derive(Debug, Clone, Copy)]
+pub struct RunBy<'a> {
+    pub actor: &'a Actor,
+    pub request_id: Option<&'a str>,
+}
+
+/// Stores a finished run with its source's new state and the run's audit entry, in one
+/// transaction.
+async fn record_run(
+    db: &Db,
+    run: SyncRun,
+    update: SourceUpdate,
+    by: RunBy<'_>,
+) -> Result<SyncRun, StoreError> {
+    let txn = hub_store::begin(db).await?;
+    let run = sources::finish(&txn, run, update).await?;
+    audit::record(
+        &txn,
+        audit::Entry {
+            actor: by.actor,
+            action: "source.sync",
+            entity_type: "federation_source",
+            entity_id: run.source_id.to_string(),
+            before: None,
+            after: Some(&json!({ "run": run.id, "trigger": run.trigger, "outcome": run.outcome })),
+            request_id: by.request_id,
+            summary: Some(format!(
+                "{} pull: {} ({} accepted, {} unchanged, {} rejected)",
+                run.trigger.as_str().to_lowercase(),
+                run.outcome,
+                run.accepted,
+                run.unchanged,
+                run.rejected
+            )),
+        },
+    )
+    .await?;
+    hub_store::commit(txn).await?;
+    Ok(run)
+}
+
 /// Claims a source and runs it now (manual pulls, the CLI). Respects the lease and the circuit.
 pub async fn sync_source(
     db: &Db,
@@ -123,36 +104,40 @@ pub async fn sync_source(
     client: &reqwest::Client,
     settings: &FederationSettings,
     id: i64,
-) -> Result<sync_run::Model, SyncError> {
+    by: RunBy<'_>,
+) -> Result<SyncRun, SyncError> {
     let source = sources::get(db, id).await?.ok_or(SyncError::NotFound(id))?;
     let ttl = secs(settings.lease_ttl());
     if !sources::claim(db, id, &settings.replica_id, ttl, hub_store::now(), false).await? {
         return Err(SyncError::Busy);
     }
-    Ok(run(db, ingestor, client, settings, source, Trigger::Manual).await?)
+    Ok(run(db, ingestor, client, settings, source, Trigger::Manual, by).await?)
 }
 
-/// Runs a source whose lease this replica holds, then releases it.
+/// Runs a source whose lease this replica holds, then releases it; the run is audited as
+/// `source.sync` by `by`.
 pub async fn run(
     db: &Db,
     ingestor: &Ingestor,
     client: &reqwest::Client,
     settings: &FederationSettings,
-    source: federation_source::Model,
+    source: Source,
     trigger: Trigger,
-) -> Result<sync_run::Model, StoreError> {
+    by: RunBy<'_>,
+) -> Result<SyncRun, StoreError> {
     let started_at = hub_store::now();
     if source
         .circuit_open_until
         .is_some_and(|until| until > started_at)
     {
-        let record = RunRecord {
+        let record = SyncRun {
+            id: 0,
             source_id: source.id,
-            trigger: trigger.as_str().to_owned(),
+            trigger,
             replica: settings.replica_id.clone(),
             started_at,
             finished_at: started_at,
-            outcome: SyncOutcome::Skipped.as_str().to_owned(),
+            outcome: SyncOutcome::Skipped,
             pages: 0,
             accepted: 0,
             unchanged: 0,
@@ -161,7 +146,7 @@ pub async fn run(
             error: Some(
                 "circuit open: the source failed too often; a probe follows the cooldown".into(),
             ),
-            document_errors: "[]".into(),
+            errors: vec![],
         };
         let update = SourceUpdate {
             failed: source.last_run_failed,
@@ -169,7 +154,7 @@ pub async fn run(
             circuit_open_until: source.circuit_open_until,
             next_run_at: source.circuit_open_until.unwrap_or(started_at),
         };
-        return sources::finish(db, record, update).await;
+        return record_run(db, record, update, by).await;
     }
 
     let mut tally = Tally {
@@ -196,20 +181,21 @@ pub async fn run(
         secs(settings.circuit_cooldown),
         finished_at,
     );
-    let record = RunRecord {
+    let record = SyncRun {
+        id: 0,
         source_id: source.id,
-        trigger: trigger.as_str().to_owned(),
+        trigger,
         replica: settings.replica_id.clone(),
         started_at,
         finished_at,
-        outcome: outcome.as_str().to_owned(),
+        outcome,
         pages: i32::try_from(tally.pages).unwrap_or(i32::MAX),
         accepted: i32::try_from(tally.accepted).unwrap_or(i32::MAX),
         unchanged: i32::try_from(tally.unchanged).unwrap_or(i32::MAX),
         rejected: i32::try_from(tally.rejected).unwrap_or(i32::MAX),
         http_status: http_status.map(i32::from),
         error,
-        document_errors: serde_json::to_string(&tally.errors).unwrap_or_else(|_| "[]".into()),
+        errors: tally.errors,
     };
     let update = SourceUpdate {
         failed: outcome.failed(),
@@ -217,7 +203,7 @@ pub async fn run(
         circuit_open_until: open_until,
         next_run_at: open_until.unwrap_or_else(|| next_run(&source, finished_at)),
     };
-    sources::finish(db, record, update).await
+    record_run(db, record, update, by).await
 }
 
 /// Fetches with retries: full-jitter exponential backoff on transient faults, `Retry-After`
@@ -225,7 +211,7 @@ pub async fn run(
 async fn fetch_with_retries(
     client: &reqwest::Client,
     settings: &FederationSettings,
-    source: &federation_source::Model,
+    source: &Source,
     cursor: Option<&str>,
     etag: Option<&str>,
 ) -> Result<Fetched, FetchError> {
@@ -272,10 +258,10 @@ async fn pull(
     ingestor: &Ingestor,
     client: &reqwest::Client,
     settings: &FederationSettings,
-    source: &federation_source::Model,
+    source: &Source,
     tally: &mut Tally,
 ) -> Result<SyncOutcome, (String, Option<u16>)> {
-    let countries = sources::countries_of(source);
+    let countries = source.countries.clone();
     let origin = Origin::Pull {
         source_id: source.id,
         source_name: source.name.clone(),
@@ -335,7 +321,9 @@ async fn pull(
             .and_then(Value::as_str)
             .map(str::to_owned);
 
-        let txn = db.begin().await.map_err(|e| (e.to_string(), None))?;
+        let txn = hub_store::begin(db)
+            .await
+            .map_err(|e| (e.to_string(), None))?;
         for (index, document) in documents.iter().enumerate() {
             let bytes = serde_json::to_vec(document).unwrap_or_default();
             let outcome = ingestor
@@ -352,9 +340,9 @@ async fn pull(
                     },
                 )
                 .await;
-            let describe = |pointer: String, code: String, message: String| DocumentError {
-                page,
-                index,
+            let describe = |pointer: String, code: String, message: String| SyncDocumentError {
+                page: i32::try_from(page).unwrap_or(i32::MAX),
+                index: i32::try_from(index).unwrap_or(i32::MAX),
                 document_type: document
                     .get("documentType")
                     .and_then(Value::as_str)
@@ -403,7 +391,9 @@ async fn pull(
         sources::save_position(&txn, source.id, new_cursor.as_deref(), new_etag.as_deref())
             .await
             .map_err(|e| (e.to_string(), None))?;
-        txn.commit().await.map_err(|e| (e.to_string(), None))?;
+        hub_store::commit(txn)
+            .await
+            .map_err(|e| (e.to_string(), None))?;
         tally.pages += 1;
         cursor = new_cursor;
         etag = new_etag;

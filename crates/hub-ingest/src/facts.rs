@@ -10,7 +10,7 @@ use hub_domain::money::Rate;
 use hub_domain::period::{Month, Period};
 use hub_store::mappings::Mapping;
 use hub_store::seed::EmbeddedReference;
-use hub_store::{ConnectionTrait, StoreError, locks, mappings, reference};
+use hub_store::{Executor, StoreError, locks, mappings, reference};
 
 /// The keys of a document that decide which facts matter.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +42,7 @@ pub struct Facts {
 impl Facts {
     /// Gathers the facts from the hub's database.
     pub async fn from_db(
-        db: &impl ConnectionTrait,
+        db: &impl Executor,
         keys: Keys<'_>,
         today: NaiveDate,
     ) -> Result<Self, StoreError> {

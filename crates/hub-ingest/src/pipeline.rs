@@ -4,16 +4,14 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use hub_domain::access::Principal;
+use hub_domain::access::{Action, Principal, Scope, authorize};
 use hub_domain::codes::CountryCode;
 use hub_domain::submission::{
     DocumentType, RevisionDecision, SourceKind, SubmissionStatus, decide_revision,
 };
 use hub_store::audit::{self, Actor};
 use hub_store::submissions::{self, NewSubmission, SliceScope, Source};
-use hub_store::{
-    ConnectionTrait, Db, StoreError, TransactionSession, TransactionTrait, idempotency, state,
-};
+use hub_store::{Db, StoreError, Transactional, idempotency, state};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -247,7 +245,7 @@ impl Ingestor {
     #[tracing::instrument(skip_all, fields(bytes = request.body.len(), dry_run = request.options.dry_run))]
     pub async fn submit<C>(&self, db: &C, request: Request<'_>) -> Result<Outcome, IngestError>
     where
-        C: ConnectionTrait + TransactionTrait,
+        C: Transactional,
     {
         let parsed = parse_json(request.body);
         let claim = match (
@@ -306,7 +304,7 @@ impl Ingestor {
         claim: Option<&idempotency::Claim>,
     ) -> Result<(Outcome, bool), IngestError>
     where
-        C: ConnectionTrait + TransactionTrait,
+        C: Transactional,
     {
         let done = |mut receipt: Receipt| {
             receipt.dry_run = request.options.dry_run;
@@ -439,14 +437,17 @@ impl Ingestor {
             return Ok(None);
         };
         match origin {
+            // The country is known only now: the same policy the service layer applied to the
+            // hub as a whole, for this country.
             Origin::Push(principal) => match CountryCode::parse(country) {
-                Ok(code) if !principal.viewer().can_submit_for(&code) => {
-                    Err(IngestError::Forbidden(match &principal.country {
-                        Some(own) => format!("this token submits for {own} only, not for {code}"),
-                        None => format!("a {} token cannot submit documents", principal.role),
-                    }))
-                }
-                _ => Ok(None),
+                Ok(code) => authorize(
+                    Some(principal),
+                    Action::SubmitDocuments,
+                    Scope::Country(&code),
+                )
+                .map(|()| None)
+                .map_err(|e| IngestError::Forbidden(e.to_string())),
+                Err(_) => Ok(None),
             },
             Origin::Pull {
                 source_name,
@@ -477,10 +478,10 @@ impl Ingestor {
         claim: Option<&idempotency::Claim>,
     ) -> Result<(Receipt, bool), IngestError>
     where
-        C: ConnectionTrait + TransactionTrait,
+        C: Transactional,
     {
         let dry_run = request.options.dry_run;
-        let txn = db.begin().await.map_err(StoreError::from)?;
+        let txn = db.begin_txn().await?;
         let slice = submissions::slice_state(&txn, &new.slice, !dry_run).await?;
         let current = slice.current_revision.zip(slice.current_hash.as_deref());
         match decide_revision(current, new.revision, &new.content_hash) {
@@ -496,7 +497,7 @@ impl Ingestor {
                 )];
                 receipt.status = SubmissionStatus::Rejected;
                 receipt.accepted_values = 0;
-                txn.rollback().await.map_err(StoreError::from)?;
+                hub_store::rollback(txn).await?;
                 return Ok((receipt, false));
             }
             RevisionDecision::Conflict => {
@@ -511,7 +512,7 @@ impl Ingestor {
                 )];
                 receipt.status = SubmissionStatus::Rejected;
                 receipt.accepted_values = 0;
-                txn.rollback().await.map_err(StoreError::from)?;
+                hub_store::rollback(txn).await?;
                 return Ok((receipt, false));
             }
             RevisionDecision::Duplicate => {
@@ -520,11 +521,11 @@ impl Ingestor {
                 receipt.rejected_values.clear();
                 receipt.warnings.clear();
                 receipt.accepted_values = 0;
-                txn.rollback().await.map_err(StoreError::from)?;
+                hub_store::rollback(txn).await?;
                 return Ok((receipt, false));
             }
             RevisionDecision::Supersede if dry_run => {
-                txn.rollback().await.map_err(StoreError::from)?;
+                hub_store::rollback(txn).await?;
                 return Ok((receipt, false));
             }
             RevisionDecision::Supersede => {}
@@ -574,7 +575,7 @@ impl Ingestor {
             None => false,
         };
         state::bump_data_version(&txn).await?;
-        txn.commit().await.map_err(StoreError::from)?;
+        hub_store::commit(txn).await?;
         Ok((receipt, settled))
     }
 }

@@ -1,41 +1,91 @@
 //! Set-based reads behind the regional figures: which revision of each slice counts (now, or as
-//! it stood at a time), and the values, plans, targets and services of those revisions, each in
-//! one query per kind (no N+1).
+//! it stood at a time). The values, plans, targets and services of those revisions are read with
+//! the set-based readers of [`crate::submissions`], one query per kind (no N+1).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use hub_domain::access::Classification;
+use hub_domain::period::Period;
+use hub_domain::submission::DocumentType;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use crate::StoreError;
-use crate::entity::{bos_kpi_target, bos_planned_ca, common_service, kpi_value, submission};
-
-/// Ids per `IN (...)` list, well under both engines' parameter limits.
-const IN_CHUNK: usize = 500;
+use crate::codec::{parsed, parsed_opt};
+use crate::entity::submission;
+use crate::submissions::Source;
 
 /// The revision of a slice that counts, with what figures need to know about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Counted {
     pub id: i64,
     pub country: String,
-    pub period: Option<String>,
+    pub period: Option<Period>,
     pub cycle: Option<(i32, i32)>,
     pub revision: i32,
-    pub classification: String,
+    pub classification: Classification,
     pub received_at: DateTime<Utc>,
     /// When the first revision of the slice arrived (on-time is judged by it).
     pub first_received_at: DateTime<Utc>,
-    pub source_kind: String,
-    pub source_name: String,
-    pub source_id: Option<i64>,
+    pub source: Source,
     pub currency: Option<String>,
     /// Values of the revision that were rejected one by one.
     pub rejected_values: i32,
 }
 
+/// The columns picking needs: never the raw document or the receipt.
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    id: i64,
+    slice_key: String,
+    country: String,
+    period: Option<String>,
+    cycle_start: Option<i32>,
+    cycle_end: Option<i32>,
+    revision: i32,
+    classification: String,
+    received_at: DateTime<Utc>,
+    source_kind: String,
+    source_id: Option<i64>,
+    source_name: String,
+    currency: Option<String>,
+    rejected_values: i32,
+}
+
+async fn rows(
+    db: &impl ConnectionTrait,
+    query: sea_orm::Select<submission::Entity>,
+) -> Result<Vec<Row>, StoreError> {
+    Ok(query
+        .select_only()
+        .columns([
+            submission::Column::Id,
+            submission::Column::SliceKey,
+            submission::Column::Country,
+            submission::Column::Period,
+            submission::Column::CycleStart,
+            submission::Column::CycleEnd,
+            submission::Column::Revision,
+            submission::Column::Classification,
+            submission::Column::ReceivedAt,
+            submission::Column::SourceKind,
+            submission::Column::SourceId,
+            submission::Column::SourceName,
+            submission::Column::Currency,
+            submission::Column::RejectedValues,
+        ])
+        .order_by_asc(submission::Column::Id)
+        .into_model::<Row>()
+        .all(db)
+        .await?)
+}
+
 /// Picks, per slice, the highest revision received by `as_of` (all when `None`).
-fn pick(rows: Vec<submission::Model>, as_of: Option<DateTime<Utc>>) -> Vec<Counted> {
-    let mut by_slice: BTreeMap<String, (submission::Model, DateTime<Utc>)> = BTreeMap::new();
+fn pick(rows: Vec<Row>, as_of: Option<DateTime<Utc>>) -> Result<Vec<Counted>, StoreError> {
+    let mut by_slice: BTreeMap<String, (Row, DateTime<Utc>)> = BTreeMap::new();
     for row in rows {
         if as_of.is_some_and(|t| row.received_at > t) {
             continue;
@@ -55,20 +105,24 @@ fn pick(rows: Vec<submission::Model>, as_of: Option<DateTime<Utc>>) -> Vec<Count
     }
     by_slice
         .into_values()
-        .map(|(row, first)| Counted {
-            id: row.id,
-            country: row.country,
-            period: row.period,
-            cycle: row.cycle_start.zip(row.cycle_end),
-            revision: row.revision,
-            classification: row.classification,
-            received_at: row.received_at,
-            first_received_at: first,
-            source_kind: row.source_kind,
-            source_name: row.source_name,
-            source_id: row.source_id,
-            currency: row.currency,
-            rejected_values: row.rejected_values,
+        .map(|(row, first)| {
+            Ok(Counted {
+                period: parsed_opt(row.period.as_deref())?,
+                classification: parsed(&row.classification)?,
+                source: Source {
+                    kind: parsed(&row.source_kind)?,
+                    id: row.source_id,
+                    name: row.source_name,
+                },
+                id: row.id,
+                country: row.country,
+                cycle: row.cycle_start.zip(row.cycle_end),
+                revision: row.revision,
+                received_at: row.received_at,
+                first_received_at: first,
+                currency: row.currency,
+                rejected_values: row.rejected_values,
+            })
         })
         .collect()
 }
@@ -76,19 +130,16 @@ fn pick(rows: Vec<submission::Model>, as_of: Option<DateTime<Utc>>) -> Vec<Count
 /// The KPI reports that count for `periods`, now or as of a time.
 pub async fn counted_reports(
     db: &impl ConnectionTrait,
-    periods: &[String],
+    periods: &[Period],
     as_of: Option<DateTime<Utc>>,
 ) -> Result<Vec<Counted>, StoreError> {
     if periods.is_empty() {
         return Ok(vec![]);
     }
-    let rows = submission::Entity::find()
-        .filter(submission::Column::DocumentType.eq("kpi-report"))
-        .filter(submission::Column::Period.is_in(periods.iter().cloned()))
-        .order_by_asc(submission::Column::Id)
-        .all(db)
-        .await?;
-    Ok(pick(rows, as_of))
+    let query = submission::Entity::find()
+        .filter(submission::Column::DocumentType.eq(DocumentType::KpiReport.as_str()))
+        .filter(submission::Column::Period.is_in(periods.iter().map(ToString::to_string)));
+    pick(rows(db, query).await?, as_of)
 }
 
 /// The BOS of each country whose cycle covers `year`, now or as of a time. When cycles of one
@@ -98,15 +149,12 @@ pub async fn counted_bos(
     year: i32,
     as_of: Option<DateTime<Utc>>,
 ) -> Result<Vec<Counted>, StoreError> {
-    let rows = submission::Entity::find()
-        .filter(submission::Column::DocumentType.eq("bos"))
+    let query = submission::Entity::find()
+        .filter(submission::Column::DocumentType.eq(DocumentType::Bos.as_str()))
         .filter(submission::Column::CycleStart.lte(year))
-        .filter(submission::Column::CycleEnd.gte(year))
-        .order_by_asc(submission::Column::Id)
-        .all(db)
-        .await?;
+        .filter(submission::Column::CycleEnd.gte(year));
     let mut by_country: BTreeMap<String, Counted> = BTreeMap::new();
-    for counted in pick(rows, as_of) {
+    for counted in pick(rows(db, query).await?, as_of)? {
         let newer = by_country
             .get(&counted.country)
             .is_none_or(|c| counted.cycle.map(|c| c.0) > c.cycle.map(|c| c.0));
@@ -115,81 +163,4 @@ pub async fn counted_bos(
         }
     }
     Ok(by_country.into_values().collect())
-}
-
-/// Values of the given submissions, optionally of some KPIs only.
-pub async fn values_of(
-    db: &impl ConnectionTrait,
-    submission_ids: &[i64],
-    kpis: Option<&[String]>,
-) -> Result<Vec<kpi_value::Model>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in submission_ids.chunks(IN_CHUNK) {
-        let mut query = kpi_value::Entity::find()
-            .filter(kpi_value::Column::SubmissionId.is_in(chunk.iter().copied()))
-            .order_by_asc(kpi_value::Column::Id);
-        if let Some(kpis) = kpis {
-            query = query.filter(kpi_value::Column::Kpi.is_in(kpis.iter().cloned()));
-        }
-        out.extend(query.all(db).await?);
-    }
-    Ok(out)
-}
-
-/// Planned cost avoidance of the given BOS submissions for one year.
-pub async fn planned_of(
-    db: &impl ConnectionTrait,
-    submission_ids: &[i64],
-    year: i32,
-) -> Result<Vec<bos_planned_ca::Model>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in submission_ids.chunks(IN_CHUNK) {
-        out.extend(
-            bos_planned_ca::Entity::find()
-                .filter(bos_planned_ca::Column::SubmissionId.is_in(chunk.iter().copied()))
-                .filter(bos_planned_ca::Column::Year.eq(year))
-                .order_by_asc(bos_planned_ca::Column::Id)
-                .all(db)
-                .await?,
-        );
-    }
-    Ok(out)
-}
-
-/// KPI targets of the given BOS submissions for one year.
-pub async fn targets_of(
-    db: &impl ConnectionTrait,
-    submission_ids: &[i64],
-    year: i32,
-) -> Result<Vec<bos_kpi_target::Model>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in submission_ids.chunks(IN_CHUNK) {
-        out.extend(
-            bos_kpi_target::Entity::find()
-                .filter(bos_kpi_target::Column::SubmissionId.is_in(chunk.iter().copied()))
-                .filter(bos_kpi_target::Column::Year.eq(year))
-                .order_by_asc(bos_kpi_target::Column::Id)
-                .all(db)
-                .await?,
-        );
-    }
-    Ok(out)
-}
-
-/// Common services listed by the given submissions.
-pub async fn services_of(
-    db: &impl ConnectionTrait,
-    submission_ids: &[i64],
-) -> Result<Vec<common_service::Model>, StoreError> {
-    let mut out = Vec::new();
-    for chunk in submission_ids.chunks(IN_CHUNK) {
-        out.extend(
-            common_service::Entity::find()
-                .filter(common_service::Column::SubmissionId.is_in(chunk.iter().copied()))
-                .order_by_asc(common_service::Column::Id)
-                .all(db)
-                .await?,
-        );
-    }
-    Ok(out)
 }

@@ -1,12 +1,13 @@
 //! The append-only audit log: who changed what, when, with digests of before and after.
 
-use hub_domain::access::Principal;
+use hub_domain::access::{Principal, Role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use sha2::{Digest, Sha256};
 
+use crate::codec::parsed_opt;
 use crate::entity::audit_log;
 use crate::{StoreError, now};
 
@@ -68,6 +69,49 @@ pub async fn record(db: &impl ConnectionTrait, entry: Entry<'_>) -> Result<(), S
     Ok(())
 }
 
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Token label, or `system:JOB`.
+    pub actor: String,
+    pub actor_role: Option<Role>,
+    pub actor_agency: Option<String>,
+    pub actor_country: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before_digest: Option<String>,
+    pub after_digest: Option<String>,
+    pub request_id: Option<String>,
+    pub summary: Option<String>,
+}
+
+fn entry_of(row: audit_log::Model) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        actor_role: parsed_opt(row.actor_role.as_deref())?,
+        id: row.id,
+        at: row.at,
+        actor: row.actor,
+        actor_agency: row.actor_agency,
+        actor_country: row.actor_country,
+        action: row.action,
+        entity_type: row.entity_type,
+        entity_id: row.entity_id,
+        before_digest: row.before_digest,
+        after_digest: row.after_digest,
+        request_id: row.request_id,
+        summary: row.summary,
+    })
+}
+
+/// How many entries the log holds (tests prove one per change with it).
+pub async fn count(db: &impl ConnectionTrait) -> Result<u64, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(audit_log::Entity::find().count(db).await?)
+}
+
 /// A page of the audit log, newest first, optionally of one entity type and id; and whether
 /// more entries follow.
 pub async fn list(
@@ -76,7 +120,7 @@ pub async fn list(
     entity_id: Option<&str>,
     before_id: Option<i64>,
     first: u64,
-) -> Result<(Vec<audit_log::Model>, bool), StoreError> {
+) -> Result<(Vec<AuditEntry>, bool), StoreError> {
     let mut query = audit_log::Entity::find()
         .order_by_desc(audit_log::Column::Id)
         .limit(first + 1);
@@ -89,7 +133,12 @@ pub async fn list(
     if let Some(before) = before_id {
         query = query.filter(audit_log::Column::Id.lt(before));
     }
-    let mut rows = query.all(db).await?;
+    let mut rows = query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(entry_of)
+        .collect::<Result<Vec<_>, _>>()?;
     let more = rows.len() as u64 > first;
     rows.truncate(usize::try_from(first).unwrap_or(usize::MAX));
     Ok((rows, more))

@@ -1,18 +1,76 @@
 //! Connecting to the database, migrating it and checking that it is ready.
 
+use std::future::Future;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
 use crate::StoreError;
 use crate::migration::Migrator;
 
-/// A connection pool to the hub's database.
+/// A connection pool to the hub's database. Callers hold it and hand it to store functions;
+/// only this crate speaks to it.
 pub type Db = DatabaseConnection;
+
+/// A transaction on the hub's database: every change and its audit entry run in one.
+pub type Txn = DatabaseTransaction;
+
+/// What store functions run on: the pool or a transaction. Callers name it in their own
+/// signatures without depending on the ORM.
+pub trait Executor: ConnectionTrait + Sync {}
+
+impl<T: ConnectionTrait + Sync> Executor for T {}
+
+/// What a transaction can be started on: the pool (a transaction) or a transaction (a
+/// savepoint inside it, so one document of a federation page can fail alone).
+pub trait Transactional: Executor {
+    /// Starts a transaction, or a savepoint inside this one.
+    fn begin_txn(&self) -> impl Future<Output = Result<Txn, StoreError>> + Send;
+}
+
+impl Transactional for Db {
+    async fn begin_txn(&self) -> Result<Txn, StoreError> {
+        Ok(TransactionTrait::begin(self).await?)
+    }
+}
+
+impl Transactional for Txn {
+    async fn begin_txn(&self) -> Result<Txn, StoreError> {
+        Ok(TransactionTrait::begin(self).await?)
+    }
+}
+
+/// Starts a transaction on the pool.
+pub async fn begin(db: &Db) -> Result<Txn, StoreError> {
+    db.begin_txn().await
+}
+
+/// Commits a transaction.
+pub async fn commit(txn: Txn) -> Result<(), StoreError> {
+    Ok(txn.commit().await?)
+}
+
+/// Rolls a transaction back (dropping it does too; this says so).
+pub async fn rollback(txn: Txn) -> Result<(), StoreError> {
+    Ok(txn.rollback().await?)
+}
+
+/// Counts the statements a pool runs (for `/metrics` and the tests that prove lists are read
+/// in a fixed number of queries).
+#[derive(Debug, Clone, Default)]
+pub struct QueryCounter(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl QueryCounter {
+    /// Statements run so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
 
 /// The database engines the hub runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +106,15 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Opens a pool. SQLite gets WAL, foreign keys, a busy timeout and a single connection, so there
 /// is exactly one writer; PostgreSQL gets a small pool.
 pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> {
+    connect_counted(url, max_connections, None).await
+}
+
+/// Opens a pool that counts its statements in `counter`.
+pub async fn connect_counted(
+    url: &str,
+    max_connections: u32,
+    counter: Option<QueryCounter>,
+) -> Result<Db, StoreError> {
     let backend = Backend::of_url(url).ok_or_else(|| {
         StoreError::Invalid(format!(
             "unsupported database URL (expected sqlite://FILE?mode=rwc or postgres://...): {}",
@@ -75,7 +142,13 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> 
                 .min_connections(1);
         }
     }
-    Ok(Database::connect(options).await?)
+    let mut db = Database::connect(options).await?;
+    if let Some(QueryCounter(count)) = counter {
+        db.set_metric_callback(move |_| {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+    }
+    Ok(db)
 }
 
 /// Key of the advisory lock that serialises migrations of replicas starting together.

@@ -1,14 +1,14 @@
 //! Storage of romt-hub: sea-orm entities, migrations and the queries every other layer uses.
 //!
 //! The same code runs on the embedded SQLite default and on PostgreSQL. Money and other
-//! decimals are stored as exact text; timestamps as UTC. Functions take any sea-orm connection
-//! (`&impl ConnectionTrait`) so callers can compose them inside one transaction.
+//! decimals are stored as exact text; timestamps as UTC; lists as JSON (see `codec`). Functions
+//! take the pool or a transaction ([`Executor`]) so callers compose them inside one transaction.
 //!
 //! Layout:
 //! - [`analytics`]: set-based reads behind regional figures (current or as of a time).
 //! - [`db`]: connecting (SQLite pragmas, pool sizes), migrating, readiness.
-//! - [`entity`]: one module per table.
-//! - [`migration`]: versioned migrations.
+//! - `entity` and `migration` (private): one module per table, and the versioned migrations.
+//!   The ORM stays inside this crate: callers get typed records and [`Db`]/[`Txn`] handles.
 //! - [`governance`]: task forces, work plans, meetings and action items.
 //! - [`reference`]: country teams, currencies, agencies, KPI catalogue, exchange rates.
 //! - [`seed`]: the region's reference data, embedded from `seed/reference/`.
@@ -21,12 +21,10 @@
 pub mod analytics;
 pub mod audit;
 pub mod db;
-pub mod entity;
 pub mod governance;
 pub mod idempotency;
 pub mod locks;
 pub mod mappings;
-pub mod migration;
 pub mod reference;
 pub mod seed;
 pub mod sources;
@@ -34,14 +32,13 @@ pub mod state;
 pub mod submissions;
 pub mod tokens;
 
+mod codec;
+mod entity;
 mod error;
+mod migration;
 
-pub use db::{Backend, Db};
+pub use db::{Backend, Db, Executor, Transactional, Txn, begin, commit, rollback};
 pub use error::StoreError;
-pub use sea_orm::{
-    self, ConnectionTrait, DatabaseConnection, DatabaseTransaction, TransactionSession,
-    TransactionTrait,
-};
 
 /// Current time, truncated to microseconds so it survives a round trip through either database.
 pub fn now() -> chrono::DateTime<chrono::Utc> {

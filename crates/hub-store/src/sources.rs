@@ -5,13 +5,15 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use hub_domain::federation::SourceHealth;
+use hub_domain::federation::{SourceHealth, SyncOutcome, SyncTrigger};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
 };
+use serde::{Deserialize, Serialize};
 
+use crate::codec::{json_list, list_json, parsed};
 use crate::entity::{federation_source, sync_run};
 use crate::{StoreError, now, reference};
 
@@ -28,11 +30,68 @@ pub struct NewSource {
 /// The shortest pull interval accepted.
 pub const MIN_INTERVAL_SECONDS: i32 = 1;
 
+/// A feed the hub pulls, with its position and health.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    /// The bearer token the source expects; never shown to callers.
+    pub token: Option<String>,
+    pub interval_seconds: i32,
+    /// The country teams it may publish for.
+    pub countries: Vec<String>,
+    pub active: bool,
+    /// Where the next pull resumes.
+    pub cursor: Option<String>,
+    pub etag: Option<String>,
+    pub next_run_at: DateTime<Utc>,
+    pub consecutive_failures: i32,
+    pub circuit_open_until: Option<DateTime<Utc>>,
+    pub last_run_at: Option<DateTime<Utc>>,
+    pub last_run_failed: bool,
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Source {
+    /// What the source's status is derived from.
+    pub fn health(&self) -> SourceHealth {
+        SourceHealth {
+            interval: TimeDelta::seconds(i64::from(self.interval_seconds)),
+            created_at: self.created_at,
+            last_success_at: self.last_success_at,
+            last_run_failed: self.last_run_failed,
+            circuit_open_until: self.circuit_open_until,
+        }
+    }
+}
+
+fn source_of(row: federation_source::Model) -> Result<Source, StoreError> {
+    Ok(Source {
+        countries: json_list(&row.countries)?,
+        id: row.id,
+        name: row.name,
+        url: row.url,
+        token: row.token,
+        interval_seconds: row.interval_seconds,
+        active: row.active,
+        cursor: row.cursor,
+        etag: row.etag,
+        next_run_at: row.next_run_at,
+        consecutive_failures: row.consecutive_failures,
+        circuit_open_until: row.circuit_open_until,
+        last_run_at: row.last_run_at,
+        last_run_failed: row.last_run_failed,
+        last_success_at: row.last_success_at,
+        last_error: row.last_error,
+        created_at: row.created_at,
+    })
+}
+
 /// Registers a source; its first pull is due at once.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    new: NewSource,
-) -> Result<federation_source::Model, StoreError> {
+pub async fn create(db: &impl ConnectionTrait, new: NewSource) -> Result<Source, StoreError> {
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(StoreError::Invalid(
@@ -73,12 +132,12 @@ pub async fn create(
         )));
     }
     let at = now();
-    Ok(federation_source::ActiveModel {
+    let row = federation_source::ActiveModel {
         name: Set(name.to_owned()),
         url: Set(url.to_owned()),
         token: Set(new.token.filter(|t| !t.is_empty())),
         interval_seconds: Set(new.interval_seconds),
-        countries: Set(new.countries.join(";")),
+        countries: Set(list_json(&new.countries)),
         active: Set(true),
         cursor: Set(None),
         etag: Set(None),
@@ -95,58 +154,53 @@ pub async fn create(
         ..Default::default()
     }
     .insert(db)
-    .await?)
-}
-
-/// The country codes a source may publish for.
-pub fn countries_of(source: &federation_source::Model) -> Vec<String> {
-    source
-        .countries
-        .split(';')
-        .filter(|c| !c.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// What a source's status is derived from.
-pub fn health(source: &federation_source::Model) -> SourceHealth {
-    SourceHealth {
-        interval: TimeDelta::seconds(i64::from(source.interval_seconds)),
-        created_at: source.created_at,
-        last_success_at: source.last_success_at,
-        last_run_failed: source.last_run_failed,
-        circuit_open_until: source.circuit_open_until,
-    }
+    .await?;
+    source_of(row)
 }
 
 /// Every source, by id.
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<federation_source::Model>, StoreError> {
-    Ok(federation_source::Entity::find()
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Source>, StoreError> {
+    federation_source::Entity::find()
         .order_by_asc(federation_source::Column::Id)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(source_of)
+        .collect()
+}
+
+/// Some sources by id.
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Source>, StoreError> {
+    federation_source::Entity::find()
+        .filter(federation_source::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(source_of)
+        .collect()
 }
 
 /// One source.
-pub async fn get(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<Option<federation_source::Model>, StoreError> {
-    Ok(federation_source::Entity::find_by_id(id).one(db).await?)
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Source>, StoreError> {
+    federation_source::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(source_of)
+        .transpose()
 }
 
 /// Active sources whose next pull is due and whose lease is free.
-pub async fn due(
-    db: &impl ConnectionTrait,
-    at: DateTime<Utc>,
-) -> Result<Vec<federation_source::Model>, StoreError> {
-    Ok(federation_source::Entity::find()
+pub async fn due(db: &impl ConnectionTrait, at: DateTime<Utc>) -> Result<Vec<Source>, StoreError> {
+    federation_source::Entity::find()
         .filter(federation_source::Column::Active.eq(true))
         .filter(federation_source::Column::NextRunAt.lte(at))
         .filter(lease_free(at))
         .order_by_asc(federation_source::Column::NextRunAt)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(source_of)
+        .collect()
 }
 
 fn lease_free(at: DateTime<Utc>) -> Condition {
@@ -226,22 +280,61 @@ pub async fn save_position(
     Ok(())
 }
 
-/// A finished run.
-#[derive(Debug, Clone)]
-pub struct RunRecord {
+/// A document of a pulled page that was not stored: written by the puller and read back by
+/// `syncRuns` as this one type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncDocumentError {
+    pub page: i32,
+    pub index: i32,
+    pub document_type: Option<String>,
+    pub country: Option<String>,
+    pub period: Option<String>,
+    pub pointer: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// One pull of one source (`id` is 0 until stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncRun {
+    pub id: i64,
     pub source_id: i64,
-    pub trigger: String,
+    pub trigger: SyncTrigger,
+    /// The replica that ran it.
     pub replica: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
-    pub outcome: String,
+    pub outcome: SyncOutcome,
     pub pages: i32,
+    /// Documents stored, already stored unchanged, rejected.
     pub accepted: i32,
     pub unchanged: i32,
     pub rejected: i32,
     pub http_status: Option<i32>,
+    /// Why the run failed, if it did.
     pub error: Option<String>,
-    pub document_errors: String,
+    /// Per-document problems.
+    pub errors: Vec<SyncDocumentError>,
+}
+
+fn run_of(row: sync_run::Model) -> Result<SyncRun, StoreError> {
+    Ok(SyncRun {
+        trigger: parsed(&row.trigger)?,
+        outcome: parsed(&row.outcome)?,
+        errors: serde_json::from_str(&row.document_errors).map_err(StoreError::corrupt)?,
+        id: row.id,
+        source_id: row.source_id,
+        replica: row.replica,
+        started_at: row.started_at,
+        finished_at: row.finished_at,
+        pages: row.pages,
+        accepted: row.accepted,
+        unchanged: row.unchanged,
+        rejected: row.rejected,
+        http_status: row.http_status,
+        error: row.error,
+    })
 }
 
 /// The source's state after a run.
@@ -256,9 +349,9 @@ pub struct SourceUpdate {
 /// Stores a run, updates its source and releases the lease, in one go.
 pub async fn finish(
     db: &impl ConnectionTrait,
-    run: RunRecord,
+    run: SyncRun,
     update: SourceUpdate,
-) -> Result<sync_run::Model, StoreError> {
+) -> Result<SyncRun, StoreError> {
     let mut source = federation_source::Entity::update_many()
         .col_expr(
             federation_source::Column::LastRunAt,
@@ -306,24 +399,25 @@ pub async fn finish(
             );
     }
     source.exec(db).await?;
-    Ok(sync_run::ActiveModel {
+    let row = sync_run::ActiveModel {
         source_id: Set(run.source_id),
-        trigger: Set(run.trigger),
+        trigger: Set(run.trigger.as_str().to_owned()),
         replica: Set(run.replica),
         started_at: Set(run.started_at),
         finished_at: Set(run.finished_at),
-        outcome: Set(run.outcome),
+        outcome: Set(run.outcome.as_str().to_owned()),
         pages: Set(run.pages),
         accepted: Set(run.accepted),
         unchanged: Set(run.unchanged),
         rejected: Set(run.rejected),
         http_status: Set(run.http_status),
         error: Set(run.error),
-        document_errors: Set(run.document_errors),
+        document_errors: Set(serde_json::to_string(&run.errors).map_err(StoreError::corrupt)?),
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    run_of(row)
 }
 
 /// A page of runs, newest first, optionally of one source; and whether more follow.
@@ -332,7 +426,7 @@ pub async fn runs(
     source: Option<i64>,
     before_id: Option<i64>,
     first: u64,
-) -> Result<(Vec<sync_run::Model>, bool), StoreError> {
+) -> Result<(Vec<SyncRun>, bool), StoreError> {
     let mut query = sync_run::Entity::find()
         .order_by_desc(sync_run::Column::Id)
         .limit(first + 1);
@@ -342,7 +436,12 @@ pub async fn runs(
     if let Some(before) = before_id {
         query = query.filter(sync_run::Column::Id.lt(before));
     }
-    let mut rows = query.all(db).await?;
+    let mut rows = query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(run_of)
+        .collect::<Result<Vec<_>, _>>()?;
     let more = rows.len() as u64 > first;
     rows.truncate(usize::try_from(first).unwrap_or(usize::MAX));
     Ok((rows, more))
@@ -355,8 +454,8 @@ pub async fn stale_countries(
 ) -> Result<BTreeSet<String>, StoreError> {
     Ok(list(db)
         .await?
-        .iter()
-        .filter(|s| s.active && health(s).is_stale(at))
-        .flat_map(countries_of)
+        .into_iter()
+        .filter(|s| s.active && s.health().is_stale(at))
+        .flat_map(|s| s.countries)
         .collect())
 }

@@ -17,8 +17,11 @@ use hub_domain::submission::{
 use sea_orm::sea_query::{Expr, LockType};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
 };
+use std::collections::BTreeMap;
+
+use crate::codec::{json_list, json_vocab, list_json, parsed, parsed_opt};
 
 use crate::entity::{
     bos_kpi_target, bos_planned_ca, common_service, document_slice, kpi_value, submission,
@@ -233,11 +236,8 @@ fn text(d: Decimal) -> String {
 }
 
 fn flags_text(flags: &[ValueFlag]) -> String {
-    flags
-        .iter()
-        .map(|f| f.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+    let names: Vec<&str> = flags.iter().map(|f| f.as_str()).collect();
+    list_json(&names)
 }
 
 /// Rows per multi-row INSERT; well under both engines' bound-parameter limits.
@@ -336,7 +336,7 @@ pub async fn insert_current(
                 name: Set(s.name.clone()),
                 service_line: Set(s.service_line.as_str().to_owned()),
                 lead_agency: Set(s.lead_agency.clone()),
-                client_agencies: Set(s.client_agencies.join(";")),
+                client_agencies: Set(list_json(&s.client_agencies)),
                 status: Set(s.status.map(|v| v.as_str().to_owned())),
                 modality: Set(s.modality.map(|v| v.as_str().to_owned())),
                 stock_take_action: Set(s.stock_take_action.map(|v| v.as_str().to_owned())),
@@ -477,14 +477,139 @@ pub fn visible_to(
     visible
 }
 
+/// A stored submission (a revision of a slice); its raw document and receipt are read apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub id: i64,
+    pub document_type: DocumentType,
+    pub country: String,
+    pub period: Option<Period>,
+    /// First and last year of a BOS cycle.
+    pub cycle: Option<(i32, i32)>,
+    pub revision: i32,
+    pub status: SubmissionStatus,
+    pub schema_version: String,
+    pub classification: Classification,
+    pub currency: Option<String>,
+    pub bos_status: Option<BosStatus>,
+    pub signed_on: Option<String>,
+    pub prepared_by_agency: Option<String>,
+    pub source: Source,
+    pub received_at: DateTime<Utc>,
+    pub is_current: bool,
+    pub superseded_by: Option<i64>,
+    pub accepted_values: i32,
+    pub rejected_values: i32,
+}
+
+/// The columns of a [`Submission`]: never the raw document or the receipt.
+#[derive(Debug, FromQueryResult)]
+struct SubmissionRow {
+    id: i64,
+    document_type: String,
+    country: String,
+    period: Option<String>,
+    cycle_start: Option<i32>,
+    cycle_end: Option<i32>,
+    revision: i32,
+    status: String,
+    schema_version: String,
+    classification: String,
+    currency: Option<String>,
+    bos_status: Option<String>,
+    signed_on: Option<String>,
+    prepared_by_agency: Option<String>,
+    source_kind: String,
+    source_id: Option<i64>,
+    source_name: String,
+    received_at: DateTime<Utc>,
+    is_current: bool,
+    superseded_by: Option<i64>,
+    accepted_values: i32,
+    rejected_values: i32,
+}
+
+const SUBMISSION_COLUMNS: [submission::Column; 22] = [
+    submission::Column::Id,
+    submission::Column::DocumentType,
+    submission::Column::Country,
+    submission::Column::Period,
+    submission::Column::CycleStart,
+    submission::Column::CycleEnd,
+    submission::Column::Revision,
+    submission::Column::Status,
+    submission::Column::SchemaVersion,
+    submission::Column::Classification,
+    submission::Column::Currency,
+    submission::Column::BosStatus,
+    submission::Column::SignedOn,
+    submission::Column::PreparedByAgency,
+    submission::Column::SourceKind,
+    submission::Column::SourceId,
+    submission::Column::SourceName,
+    submission::Column::ReceivedAt,
+    submission::Column::IsCurrent,
+    submission::Column::SupersededBy,
+    submission::Column::AcceptedValues,
+    submission::Column::RejectedValues,
+];
+
+/// A query of submissions that reads the columns of [`Submission`] only.
+pub(crate) fn submissions() -> Select<submission::Entity> {
+    submission::Entity::find()
+        .select_only()
+        .columns(SUBMISSION_COLUMNS)
+}
+
+fn submission_of(row: SubmissionRow) -> Result<Submission, StoreError> {
+    Ok(Submission {
+        document_type: parsed(&row.document_type)?,
+        period: parsed_opt(row.period.as_deref())?,
+        cycle: row.cycle_start.zip(row.cycle_end),
+        status: parsed(&row.status)?,
+        classification: parsed(&row.classification)?,
+        bos_status: parsed_opt(row.bos_status.as_deref())?,
+        source: Source {
+            kind: parsed(&row.source_kind)?,
+            id: row.source_id,
+            name: row.source_name,
+        },
+        id: row.id,
+        country: row.country,
+        revision: row.revision,
+        schema_version: row.schema_version,
+        currency: row.currency,
+        signed_on: row.signed_on,
+        prepared_by_agency: row.prepared_by_agency,
+        received_at: row.received_at,
+        is_current: row.is_current,
+        superseded_by: row.superseded_by,
+        accepted_values: row.accepted_values,
+        rejected_values: row.rejected_values,
+    })
+}
+
+pub(crate) async fn read_submissions(
+    db: &impl ConnectionTrait,
+    query: Select<submission::Entity>,
+) -> Result<Vec<Submission>, StoreError> {
+    query
+        .into_model::<SubmissionRow>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(submission_of)
+        .collect()
+}
+
 /// A page of submissions the viewer may see, newest first, and whether more follow.
 pub async fn list(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     filter: &SubmissionFilter,
     first: u64,
-) -> Result<(Vec<submission::Model>, bool), StoreError> {
-    let mut query = submission::Entity::find()
+) -> Result<(Vec<Submission>, bool), StoreError> {
+    let mut query = submissions()
         .filter(visible_to(
             viewer,
             submission::Column::Classification,
@@ -504,66 +629,354 @@ pub async fn list(
     if let Some(before) = filter.before_id {
         query = query.filter(submission::Column::Id.lt(before));
     }
-    let mut rows = query.all(db).await?;
+    let mut rows = read_submissions(db, query).await?;
     let more = rows.len() as u64 > first;
     rows.truncate(usize::try_from(first).unwrap_or(usize::MAX));
     Ok((rows, more))
 }
 
 /// One submission by id (visibility is the caller's to check).
-pub async fn get(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<Option<submission::Model>, StoreError> {
-    Ok(submission::Entity::find_by_id(id).one(db).await?)
+pub async fn get(db: &impl ConnectionTrait, id: i64) -> Result<Option<Submission>, StoreError> {
+    Ok(
+        read_submissions(db, submissions().filter(submission::Column::Id.eq(id)))
+            .await?
+            .into_iter()
+            .next(),
+    )
 }
 
-/// The values stored from one submission, in document order.
+/// Some submissions by id.
+pub async fn get_many(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<Vec<Submission>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        out.extend(
+            read_submissions(
+                db,
+                submissions().filter(submission::Column::Id.is_in(chunk.iter().copied())),
+            )
+            .await?,
+        );
+    }
+    Ok(out)
+}
+
+/// The raw documents and receipts (JSON) of some submissions, by id.
+pub async fn documents_of(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<BTreeMap<i64, (String, String)>, StoreError> {
+    let mut out = BTreeMap::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        let rows: Vec<(i64, String, String)> = submission::Entity::find()
+            .select_only()
+            .columns([
+                submission::Column::Id,
+                submission::Column::RawDocument,
+                submission::Column::Receipt,
+            ])
+            .filter(submission::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(
+            rows.into_iter()
+                .map(|(id, raw, receipt)| (id, (raw, receipt))),
+        );
+    }
+    Ok(out)
+}
+
+/// A stored document as the hub's feed serves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedDocument {
+    pub id: i64,
+    pub country: String,
+    pub received_at: DateTime<Utc>,
+    pub raw_document: String,
+}
+
+/// Stored documents after submission `since`, oldest first, at most `limit`.
+pub async fn feed_documents(
+    db: &impl ConnectionTrait,
+    since: Option<i64>,
+    limit: u64,
+) -> Result<Vec<FeedDocument>, StoreError> {
+    let mut query = submission::Entity::find()
+        .select_only()
+        .columns([
+            submission::Column::Id,
+            submission::Column::Country,
+            submission::Column::ReceivedAt,
+            submission::Column::RawDocument,
+        ])
+        .order_by_asc(submission::Column::Id)
+        .limit(limit);
+    if let Some(since) = since {
+        query = query.filter(submission::Column::Id.gt(since));
+    }
+    let rows: Vec<(i64, String, DateTime<Utc>, String)> = query.into_tuple().all(db).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, country, received_at, raw_document)| FeedDocument {
+            id,
+            country,
+            received_at,
+            raw_document,
+        })
+        .collect())
+}
+
+/// A stored KPI value with its lineage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredValue {
+    pub id: i64,
+    pub submission_id: i64,
+    pub country: String,
+    pub period: Period,
+    pub revision: i32,
+    pub received_at: DateTime<Utc>,
+    /// Whether the value belongs to the current revision.
+    pub is_current: bool,
+    /// JSON pointer of the value in its document.
+    pub pointer: String,
+    /// Regional KPI code.
+    pub kpi: String,
+    /// The code as the document wrote it (a local code when a mapping applied).
+    pub reported_kpi: String,
+    pub common_service: Option<String>,
+    pub service_line: Option<ServiceLine>,
+    /// Harmonized value in the KPI's unit (USD for money); `None` for money without a rate.
+    pub value: Option<Decimal>,
+    pub reported_value: Decimal,
+    pub currency: Option<String>,
+    /// Units of `currency` per USD, and the month whose rate it is.
+    pub fx_rate: Option<Decimal>,
+    pub fx_month: Option<Month>,
+    pub baseline: Option<Decimal>,
+    pub target: Option<Decimal>,
+    pub denominator: Option<Decimal>,
+    pub classification: Classification,
+    pub flags: Vec<ValueFlag>,
+    pub mapping: Option<AppliedMapping>,
+    pub comment: Option<String>,
+}
+
+fn value_of(v: kpi_value::Model) -> Result<StoredValue, StoreError> {
+    let mapping = match (v.mapping_id, v.mapping_version) {
+        (Some(id), Some(version)) => Some(AppliedMapping {
+            id,
+            version,
+            factor: parsed_opt(v.mapping_factor.as_deref())?.unwrap_or(Decimal::ONE),
+            offset: parsed_opt(v.mapping_offset.as_deref())?.unwrap_or(Decimal::ZERO),
+        }),
+        _ => None,
+    };
+    Ok(StoredValue {
+        period: parsed(&v.period)?,
+        service_line: parsed_opt(v.service_line.as_deref())?,
+        value: parsed_opt(v.value.as_deref())?,
+        reported_value: parsed(&v.reported_value)?,
+        fx_rate: parsed_opt(v.fx_rate.as_deref())?,
+        fx_month: parsed_opt(v.fx_month.as_deref())?,
+        baseline: parsed_opt(v.baseline.as_deref())?,
+        target: parsed_opt(v.target.as_deref())?,
+        denominator: parsed_opt(v.denominator.as_deref())?,
+        classification: parsed(&v.classification)?,
+        flags: json_vocab(&v.flags)?,
+        mapping,
+        id: v.id,
+        submission_id: v.submission_id,
+        country: v.country,
+        revision: v.revision,
+        received_at: v.received_at,
+        is_current: v.is_current,
+        pointer: v.pointer,
+        kpi: v.kpi,
+        reported_kpi: v.reported_kpi,
+        common_service: v.common_service,
+        currency: v.currency,
+        comment: v.comment,
+    })
+}
+
+/// Ids per `IN (...)` list, well under both engines' parameter limits.
+pub(crate) const IN_CHUNK: usize = 500;
+
+/// The values stored from some submissions, in document order, optionally of some KPIs only.
 pub async fn values_of(
     db: &impl ConnectionTrait,
-    submission_id: i64,
-) -> Result<Vec<kpi_value::Model>, StoreError> {
-    Ok(kpi_value::Entity::find()
-        .filter(kpi_value::Column::SubmissionId.eq(submission_id))
-        .order_by_asc(kpi_value::Column::Id)
-        .all(db)
-        .await?)
+    submission_ids: &[i64],
+    kpis: Option<&[String]>,
+) -> Result<Vec<StoredValue>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in submission_ids.chunks(IN_CHUNK) {
+        let mut query = kpi_value::Entity::find()
+            .filter(kpi_value::Column::SubmissionId.is_in(chunk.iter().copied()))
+            .order_by_asc(kpi_value::Column::Id);
+        if let Some(kpis) = kpis {
+            query = query.filter(kpi_value::Column::Kpi.is_in(kpis.iter().cloned()));
+        }
+        for row in query.all(db).await? {
+            out.push(value_of(row)?);
+        }
+    }
+    Ok(out)
 }
 
-/// The common services listed by one submission.
+/// A common service as a submission listed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommonService {
+    pub submission_id: i64,
+    pub country: String,
+    pub service_id: String,
+    pub name: String,
+    pub service_line: ServiceLine,
+    pub lead_agency: String,
+    pub client_agencies: Vec<String>,
+    /// State in a KPI report.
+    pub status: Option<CommonServiceStatus>,
+    /// BOS only.
+    pub modality: Option<Modality>,
+    pub stock_take_action: Option<StockTakeAction>,
+    pub cba: Option<Cba>,
+}
+
+fn service_of(s: common_service::Model) -> Result<CommonService, StoreError> {
+    let cba = match (
+        s.one_time_monetary.as_deref(),
+        s.one_time_labour.as_deref(),
+        s.annual_cost_monetary.as_deref(),
+        s.annual_cost_labour.as_deref(),
+        s.annual_benefit_monetary.as_deref(),
+        s.annual_benefit_labour.as_deref(),
+    ) {
+        (Some(a), Some(b), Some(c), Some(d), Some(e), Some(f)) => Some(Cba {
+            one_time_monetary: parsed(a)?,
+            one_time_labour: parsed(b)?,
+            annual_cost_monetary: parsed(c)?,
+            annual_cost_labour: parsed(d)?,
+            annual_benefit_monetary: parsed(e)?,
+            annual_benefit_labour: parsed(f)?,
+        }),
+        _ => None,
+    };
+    Ok(CommonService {
+        service_line: parsed(&s.service_line)?,
+        client_agencies: json_list(&s.client_agencies)?,
+        status: parsed_opt(s.status.as_deref())?,
+        modality: parsed_opt(s.modality.as_deref())?,
+        stock_take_action: parsed_opt(s.stock_take_action.as_deref())?,
+        cba,
+        submission_id: s.submission_id,
+        country: s.country,
+        service_id: s.service_id,
+        name: s.name,
+        lead_agency: s.lead_agency,
+    })
+}
+
+/// The common services listed by some submissions, in document order.
 pub async fn services_of(
     db: &impl ConnectionTrait,
-    submission_id: i64,
-) -> Result<Vec<common_service::Model>, StoreError> {
-    Ok(common_service::Entity::find()
-        .filter(common_service::Column::SubmissionId.eq(submission_id))
-        .order_by_asc(common_service::Column::Id)
-        .all(db)
-        .await?)
+    submission_ids: &[i64],
+) -> Result<Vec<CommonService>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in submission_ids.chunks(IN_CHUNK) {
+        for row in common_service::Entity::find()
+            .filter(common_service::Column::SubmissionId.is_in(chunk.iter().copied()))
+            .order_by_asc(common_service::Column::Id)
+            .all(db)
+            .await?
+        {
+            out.push(service_of(row)?);
+        }
+    }
+    Ok(out)
 }
 
-/// Planned cost avoidance of one BOS submission.
+/// A planned cost avoidance of a BOS, in its currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCa {
+    pub submission_id: i64,
+    pub country: String,
+    pub service_id: String,
+    pub service_line: Option<ServiceLine>,
+    pub year: i32,
+    pub amount: Decimal,
+    pub currency: String,
+    pub pointer: String,
+}
+
+/// Planned cost avoidance of some BOS submissions, optionally of one year.
 pub async fn planned_of(
     db: &impl ConnectionTrait,
-    submission_id: i64,
-) -> Result<Vec<bos_planned_ca::Model>, StoreError> {
-    Ok(bos_planned_ca::Entity::find()
-        .filter(bos_planned_ca::Column::SubmissionId.eq(submission_id))
-        .order_by_asc(bos_planned_ca::Column::Id)
-        .all(db)
-        .await?)
+    submission_ids: &[i64],
+    year: Option<i32>,
+) -> Result<Vec<PlannedCa>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in submission_ids.chunks(IN_CHUNK) {
+        let mut query = bos_planned_ca::Entity::find()
+            .filter(bos_planned_ca::Column::SubmissionId.is_in(chunk.iter().copied()))
+            .order_by_asc(bos_planned_ca::Column::Id);
+        if let Some(year) = year {
+            query = query.filter(bos_planned_ca::Column::Year.eq(year));
+        }
+        for p in query.all(db).await? {
+            out.push(PlannedCa {
+                service_line: parsed_opt(p.service_line.as_deref())?,
+                amount: parsed(&p.amount)?,
+                submission_id: p.submission_id,
+                country: p.country,
+                service_id: p.service_id,
+                year: p.year,
+                currency: p.currency,
+                pointer: p.pointer,
+            });
+        }
+    }
+    Ok(out)
 }
 
-/// KPI targets of one BOS submission.
+/// A KPI target of a BOS common service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BosTarget {
+    pub submission_id: i64,
+    pub service_id: String,
+    pub kpi: String,
+    pub baseline: Option<Decimal>,
+    pub year: i32,
+    pub target: Decimal,
+}
+
+/// KPI targets of some BOS submissions, optionally of one year.
 pub async fn targets_of(
     db: &impl ConnectionTrait,
-    submission_id: i64,
-) -> Result<Vec<bos_kpi_target::Model>, StoreError> {
-    Ok(bos_kpi_target::Entity::find()
-        .filter(bos_kpi_target::Column::SubmissionId.eq(submission_id))
-        .order_by_asc(bos_kpi_target::Column::Id)
-        .all(db)
-        .await?)
+    submission_ids: &[i64],
+    year: Option<i32>,
+) -> Result<Vec<BosTarget>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in submission_ids.chunks(IN_CHUNK) {
+        let mut query = bos_kpi_target::Entity::find()
+            .filter(bos_kpi_target::Column::SubmissionId.is_in(chunk.iter().copied()))
+            .order_by_asc(bos_kpi_target::Column::Id);
+        if let Some(year) = year {
+            query = query.filter(bos_kpi_target::Column::Year.eq(year));
+        }
+        for row in query.all(db).await? {
+            out.push(BosTarget {
+                baseline: parsed_opt(row.baseline.as_deref())?,
+                target: parsed(&row.target)?,
+                submission_id: row.submission_id,
+                service_id: row.service_id,
+                kpi: row.kpi,
+                year: row.year,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Replaces the stored receipt of a submission (it names its own id once that is known).
@@ -585,13 +998,16 @@ pub async fn set_receipt(
 pub async fn values_awaiting_rates(
     db: &impl ConnectionTrait,
     currency: &str,
-) -> Result<Vec<kpi_value::Model>, StoreError> {
-    Ok(kpi_value::Entity::find()
+) -> Result<Vec<StoredValue>, StoreError> {
+    kpi_value::Entity::find()
         .filter(kpi_value::Column::IsCurrent.eq(true))
         .filter(kpi_value::Column::Currency.eq(currency))
-        .filter(kpi_value::Column::Flags.ne(""))
+        .filter(kpi_value::Column::Flags.ne("[]"))
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(value_of)
+        .collect()
 }
 
 /// Re-converts one stored money value after a rate change.
@@ -623,43 +1039,46 @@ pub async fn set_conversion(
 pub async fn current_bos(
     db: &impl ConnectionTrait,
     country: &str,
-) -> Result<Option<submission::Model>, StoreError> {
-    Ok(submission::Entity::find()
-        .filter(submission::Column::DocumentType.eq("bos"))
+) -> Result<Option<Submission>, StoreError> {
+    let query = submissions()
+        .filter(submission::Column::DocumentType.eq(DocumentType::Bos.as_str()))
         .filter(submission::Column::Country.eq(country))
         .filter(submission::Column::IsCurrent.eq(true))
         .order_by_desc(submission::Column::CycleStart)
-        .one(db)
-        .await?)
+        .limit(1);
+    Ok(read_submissions(db, query).await?.into_iter().next())
 }
 
 /// A country's current KPI report for the latest period it reported.
 pub async fn latest_report(
     db: &impl ConnectionTrait,
     country: &str,
-) -> Result<Option<submission::Model>, StoreError> {
+) -> Result<Option<Submission>, StoreError> {
     // `YYYY-Qn` text sorts like the periods it names.
-    Ok(submission::Entity::find()
-        .filter(submission::Column::DocumentType.eq("kpi-report"))
+    let query = submissions()
+        .filter(submission::Column::DocumentType.eq(DocumentType::KpiReport.as_str()))
         .filter(submission::Column::Country.eq(country))
         .filter(submission::Column::IsCurrent.eq(true))
         .order_by_desc(submission::Column::Period)
-        .one(db)
-        .await?)
+        .limit(1);
+    Ok(read_submissions(db, query).await?.into_iter().next())
 }
 
 /// A country's current values for some periods.
 pub async fn current_values(
     db: &impl ConnectionTrait,
     country: &str,
-    periods: &[String],
-) -> Result<Vec<kpi_value::Model>, StoreError> {
-    Ok(kpi_value::Entity::find()
+    periods: &[Period],
+) -> Result<Vec<StoredValue>, StoreError> {
+    kpi_value::Entity::find()
         .filter(kpi_value::Column::Country.eq(country))
-        .filter(kpi_value::Column::Period.is_in(periods.iter().cloned()))
+        .filter(kpi_value::Column::Period.is_in(periods.iter().map(ToString::to_string)))
         .filter(kpi_value::Column::IsCurrent.eq(true))
         .order_by_asc(kpi_value::Column::Period)
         .order_by_asc(kpi_value::Column::Id)
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(value_of)
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! A fresh database per test: a temporary SQLite file, or a new PostgreSQL database created on
 //! the server named by `HUB_TEST_DATABASE_URL` and dropped when the test ends.
 
-use hub_store::sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectionTrait, Database, Statement};
 
 /// A database that exists for one test.
 #[derive(Debug)]

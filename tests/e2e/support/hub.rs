@@ -2,8 +2,10 @@
 
 use std::process::Output;
 
-use hub_api::config::{Config, SeedMode};
-use hub_api::startup::{prepare, serve};
+use hub_api::startup::serve;
+use hub_app::App;
+use hub_app::config::{Config, SeedMode};
+use hub_app::startup::prepare;
 use hub_store::Db;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -18,8 +20,11 @@ pub struct TestHub {
     pub url: String,
     /// The admin token made on first start.
     pub admin_token: String,
-    /// The hub's own pool, for tests that inspect or disturb storage.
+    /// A pool of the test's own on the hub's database, for tests that inspect or disturb
+    /// storage.
     pub db: Db,
+    /// The hub's application, for tests that call its operations directly (as the CLI does).
+    pub app: App,
     pub http: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     // Declared last: the server stops (above) before its database is dropped.
@@ -51,8 +56,11 @@ impl TestHub {
         let listener = TcpListener::bind(config.bind).await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let (tx, rx) = oneshot::channel();
-        let db = prepared.state.db().clone();
-        tokio::spawn(serve(prepared.state, listener, async {
+        let db = hub_store::db::connect(&database.url, 2)
+            .await
+            .expect("test pool");
+        let app = prepared.app.clone();
+        tokio::spawn(serve(prepared.app, listener, async {
             let _ = rx.await;
         }));
         TestHub {
@@ -61,7 +69,7 @@ impl TestHub {
                 .first_admin_token
                 .expect("first start makes an admin token"),
             db,
-
+            app,
             http: reqwest::Client::new(),
             shutdown: Some(tx),
             database,
@@ -152,7 +160,7 @@ impl TestHub {
         let listener = TcpListener::bind(config.bind).await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let (tx, rx) = oneshot::channel();
-        tokio::spawn(serve(prepared.state, listener, async {
+        tokio::spawn(serve(prepared.app, listener, async {
             let _ = rx.await;
         }));
         Replica {
@@ -259,7 +267,7 @@ impl TestHub {
 
     /// Runs a SQL statement on the hub's database.
     pub async fn sql(&self, sql: &str) {
-        use hub_store::sea_orm::ConnectionTrait;
+        use sea_orm::ConnectionTrait;
         self.db
             .execute_unprepared(sql)
             .await
@@ -268,7 +276,7 @@ impl TestHub {
 
     /// A single integer from a SQL query (`SELECT COUNT(*) AS n ...`).
     pub async fn count(&self, sql: &str) -> i64 {
-        use hub_store::sea_orm::{ConnectionTrait, Statement};
+        use sea_orm::{ConnectionTrait, Statement};
         let row = self
             .db
             .query_one_raw(Statement::from_string(self.db.get_database_backend(), sql))

@@ -3,10 +3,9 @@
 //! No header means anonymous (refused when `HUB_REQUIRE_AUTH=true`). A header that is
 //! malformed, or a token that is unknown or revoked, is refused with 401 `UNAUTHENTICATED`:
 //! never silently treated as anonymous, which would hide a misconfigured client. Failed
-//! checks are counted per address ([`throttle`]); successful ones are remembered briefly
-//! ([`cache`]) while no token was revoked.
+//! checks are counted per address ([`throttle`]); checking a token is the application's
+//! (`App::authenticate`, which remembers successful checks while no token is revoked).
 
-pub mod cache;
 pub mod throttle;
 
 use std::net::{IpAddr, SocketAddr};
@@ -16,66 +15,12 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use hub_domain::access::{Principal, Role, Viewer};
-use hub_store::audit::Actor;
+
+pub use hub_app::Caller;
 
 use crate::error::ApiError;
+use crate::request_id::current_id;
 use crate::state::AppState;
-
-/// Who is calling: the token's principal, or nobody.
-#[derive(Debug, Clone, Default)]
-pub struct Caller {
-    principal: Option<Principal>,
-}
-
-impl Caller {
-    /// An anonymous caller.
-    pub fn anonymous() -> Self {
-        Self::default()
-    }
-
-    /// The holder of a token.
-    pub fn principal(&self) -> Option<&Principal> {
-        self.principal.as_ref()
-    }
-
-    /// What the caller may see.
-    pub fn viewer(&self) -> Viewer {
-        self.principal
-            .as_ref()
-            .map_or_else(Viewer::anonymous, Principal::viewer)
-    }
-
-    /// The caller, required to hold one of `roles`; `action` says what for in the error.
-    pub fn require(&self, roles: &[Role], action: &str) -> Result<&Principal, ApiError> {
-        let principal = self
-            .principal
-            .as_ref()
-            .ok_or_else(|| ApiError::Unauthenticated(format!("{action} needs an access token")))?;
-        if roles.contains(&principal.role) {
-            Ok(principal)
-        } else {
-            let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(ApiError::Forbidden(format!(
-                "{action} is for {} tokens; this token is {}",
-                allowed.join(" or "),
-                principal.role
-            )))
-        }
-    }
-
-    /// Refuses an anonymous caller: `what` (persons' names, working drafts) needs a token.
-    pub fn require_token(&self, what: &str) -> Result<&Principal, ApiError> {
-        self.principal
-            .as_ref()
-            .ok_or_else(|| ApiError::Unauthenticated(format!("{what} need an access token")))
-    }
-
-    /// The audit actor for a change made by this caller.
-    pub fn actor(&self) -> Option<Actor> {
-        self.principal.clone().map(Actor::Principal)
-    }
-}
 
 fn bearer(value: &str) -> Option<&str> {
     let (scheme, token) = value.split_once(' ')?;
@@ -96,7 +41,7 @@ pub async fn resolve(
                 "this hub requires an access token (Authorization: Bearer TOKEN)".into(),
             ));
         }
-        return Ok(Caller::anonymous());
+        return Ok(Caller::anonymous().with_request_id(current_id()));
     };
     let throttle = state.auth_failures().zip(address);
     if let Some((limiter, address)) = throttle
@@ -119,20 +64,12 @@ pub async fn resolve(
     let Some(token) = bearer(header) else {
         return Err(failed("the Authorization header must be `Bearer TOKEN`"));
     };
-    let version = hub_store::state::access_version(state.db()).await?;
-    if let Some(principal) = state.tokens().get(token, version) {
-        return Ok(Caller {
-            principal: Some(principal),
-        });
+    let (principal, looked_up) = state.app().authenticate(token).await?;
+    if looked_up {
+        state.metrics().count("hub_token_lookups_total", "database");
     }
-    state.metrics().count("hub_token_lookups_total", "database");
-    match hub_store::tokens::authenticate(state.db(), token).await? {
-        Some(principal) => {
-            state.tokens().put(token, principal.clone(), version);
-            Ok(Caller {
-                principal: Some(principal),
-            })
-        }
+    match principal {
+        Some(principal) => Ok(Caller::token(principal).with_request_id(current_id())),
         None => Err(failed("the access token is unknown or revoked")),
     }
 }
@@ -160,7 +97,9 @@ pub async fn authenticate(
     // A browser cannot put a header on a WebSocket upgrade: an anonymous upgrade authenticates
     // (or is refused) at `connection_init` instead.
     if header.is_none() && request.uri().path() == "/graphql/ws" {
-        request.extensions_mut().insert(Caller::anonymous());
+        request
+            .extensions_mut()
+            .insert(Caller::anonymous().with_request_id(current_id()));
         return next.run(request).await;
     }
     match resolve(&state, header, address).await {

@@ -2,17 +2,12 @@
 //! locked periods. Mutations are for ADMIN tokens; the lists are readable by anyone.
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use hub_app::reference::{Mapping, MappingRequest, RateInput};
 use hub_domain::Decimal;
-use hub_domain::access::Role;
-use hub_domain::codes::{CountryCode, CurrencyCode, KpiCode};
-use hub_domain::money::Rate;
-use hub_domain::period::Period;
-use hub_store::mappings::{self, Mapping, MappingInput};
-use hub_store::reference::ExchangeRate;
 
 use super::context;
 use super::limits;
-use crate::error::{ApiError, GqlResult};
+use crate::error::GqlResult;
 
 /// One month's rate: units of `currency` per 1 USD.
 #[derive(InputObject, Debug)]
@@ -79,8 +74,8 @@ impl AdminQuery {
         country: Option<String>,
     ) -> GqlResult<Vec<KpiMappingView>> {
         let (app, _) = context(ctx)?;
-        let country = country.map(|c| c.to_uppercase());
-        Ok(mappings::list(app.db(), country.as_deref())
+        Ok(app
+            .kpi_mappings(country.as_deref())
             .await?
             .into_iter()
             .map(KpiMappingView::from)
@@ -90,7 +85,7 @@ impl AdminQuery {
     /// Periods closed to submissions.
     async fn locked_periods(&self, ctx: &Context<'_>) -> GqlResult<Vec<String>> {
         let (app, _) = context(ctx)?;
-        Ok(hub_store::locks::list(app.db()).await?)
+        Ok(app.locked_periods().await?)
     }
 }
 
@@ -106,35 +101,15 @@ impl AdminMutation {
         rates: Vec<ExchangeRateInput>,
     ) -> GqlResult<i32> {
         let (app, caller) = context(ctx)?;
-        let principal = caller.require(&[Role::Admin], "loading exchange rates")?;
-        if rates.is_empty() {
-            return Err(ApiError::invalid("rates", "give at least one rate"));
-        }
-        let parsed = rates
+        let rates: Vec<RateInput> = rates
             .into_iter()
-            .enumerate()
-            .map(|(i, r)| {
-                Ok(ExchangeRate {
-                    currency: CurrencyCode::parse(&r.currency)
-                        .map_err(|e| ApiError::invalid(&format!("rates[{i}].currency"), e))?,
-                    month: r
-                        .month
-                        .parse()
-                        .map_err(|e| ApiError::invalid(&format!("rates[{i}].month"), e))?,
-                    rate: Rate::new(r.rate)
-                        .map_err(|e| ApiError::invalid(&format!("rates[{i}].rate"), e))?,
-                })
+            .map(|r| RateInput {
+                currency: r.currency,
+                month: r.month,
+                rate: r.rate,
             })
-            .collect::<Result<Vec<_>, ApiError>>()?;
-        let request_id = crate::request::current_id();
-        let written = hub_ingest::admin::upsert_exchange_rates(
-            app.db(),
-            &hub_store::audit::Actor::Principal(principal.clone()),
-            &parsed,
-            "api",
-            Some(&request_id),
-        )
-        .await?;
+            .collect();
+        let written = app.upsert_exchange_rates(caller, &rates, "api").await?;
         Ok(i32::try_from(written).unwrap_or(i32::MAX))
     }
 
@@ -145,40 +120,20 @@ impl AdminMutation {
         input: KpiMappingInput,
     ) -> GqlResult<KpiMappingView> {
         let (app, caller) = context(ctx)?;
-        let principal = caller.require(&[Role::Admin], "changing KPI mappings")?;
-        let input = MappingInput {
-            country: CountryCode::parse(&input.country.to_uppercase())
-                .map_err(|e| ApiError::invalid("input.country", e))?,
-            local_code: KpiCode::parse(&input.local_code)
-                .map_err(|e| ApiError::invalid("input.localCode", e))?,
-            kpi: KpiCode::parse(&input.kpi).map_err(|e| ApiError::invalid("input.kpi", e))?,
+        let request = MappingRequest {
+            country: input.country,
+            local_code: input.local_code,
+            kpi: input.kpi,
             factor: input.factor,
             offset: input.offset,
         };
-        let request_id = crate::request::current_id();
-        let mapping = hub_ingest::admin::upsert_kpi_mapping(
-            app.db(),
-            &hub_store::audit::Actor::Principal(principal.clone()),
-            input,
-            Some(&request_id),
-        )
-        .await?;
-        Ok(mapping.into())
+        Ok(app.upsert_kpi_mapping(caller, request).await?.into())
     }
 
     /// Locks a period (`YYYY-Qn`, or `YYYY` for the whole year) to submissions (ADMIN).
     /// Returns whether it was newly locked.
     async fn lock_period(&self, ctx: &Context<'_>, period: String) -> GqlResult<bool> {
         let (app, caller) = context(ctx)?;
-        let principal = caller.require(&[Role::Admin], "locking periods")?;
-        let period: Period = period.parse().map_err(|e| ApiError::invalid("period", e))?;
-        let request_id = crate::request::current_id();
-        Ok(hub_ingest::admin::lock_period(
-            app.db(),
-            &hub_store::audit::Actor::Principal(principal.clone()),
-            period,
-            Some(&request_id),
-        )
-        .await?)
+        Ok(app.lock_period(caller, &period).await?)
     }
 }

@@ -1,20 +1,16 @@
 //! Federation sources and sync runs (ADMIN).
 
+use std::collections::HashMap;
+
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use hub_domain::access::Role;
-use hub_domain::federation::SourceStatus;
-use hub_federation::sync::SyncError;
-use hub_store::audit::{self, Actor};
-use hub_store::entity::{federation_source, sync_run};
-use hub_store::sources::{self, NewSource};
-use serde_json::json;
+use hub_app::sources::{NewSource, Source, SourceStatus, SyncOutcome, SyncRun, SyncTrigger};
 
 use super::context;
 use super::limits;
 use super::paging::{self, page_size, parse_id};
-use crate::error::{ApiError, GqlResult};
+use crate::error::GqlResult;
 
 /// A source to register.
 #[derive(InputObject, Debug)]
@@ -34,7 +30,7 @@ pub struct SourceInput {
 
 /// A feed the hub pulls.
 #[derive(Debug, Clone)]
-pub struct FederationSource(pub federation_source::Model);
+pub struct FederationSource(pub Source);
 
 #[Object]
 impl FederationSource {
@@ -54,15 +50,15 @@ impl FederationSource {
     async fn interval_seconds(&self) -> i32 {
         self.0.interval_seconds
     }
-    async fn countries(&self) -> Vec<String> {
-        sources::countries_of(&self.0)
+    async fn countries(&self) -> &[String] {
+        &self.0.countries
     }
     async fn active(&self) -> bool {
         self.0.active
     }
     /// OK, FAILING, STALE (no success for two intervals) or CIRCUIT_OPEN.
     async fn status(&self) -> SourceStatus {
-        sources::health(&self.0).status(hub_store::now())
+        self.0.health().status(Utc::now())
     }
     async fn last_success_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_success_at
@@ -89,8 +85,7 @@ impl FederationSource {
 }
 
 /// A document of a pulled page that was not stored.
-#[derive(SimpleObject, Debug, Clone, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(SimpleObject, Debug, Clone)]
 pub struct SyncDocumentError {
     pub page: i32,
     pub index: i32,
@@ -104,68 +99,80 @@ pub struct SyncDocumentError {
 
 /// One pull of one source.
 #[derive(Debug, Clone)]
-pub struct SyncRun(pub sync_run::Model);
+pub struct SyncRunView {
+    run: SyncRun,
+    /// The run's source as it is now (loaded for the whole list at once).
+    source: Option<Source>,
+}
 
-#[Object]
-impl SyncRun {
+#[Object(name = "SyncRun")]
+impl SyncRunView {
     async fn id(&self) -> ID {
-        ID::from(self.0.id)
+        ID::from(self.run.id)
     }
     async fn source_id(&self) -> ID {
-        ID::from(self.0.source_id)
+        ID::from(self.run.source_id)
     }
     /// The source, as it is now.
-    async fn source(&self, ctx: &Context<'_>) -> GqlResult<Option<FederationSource>> {
-        let (app, _) = context(ctx)?;
-        Ok(sources::get(app.db(), self.0.source_id)
-            .await?
-            .map(FederationSource))
+    async fn source(&self) -> Option<FederationSource> {
+        self.source.clone().map(FederationSource)
     }
-    /// SCHEDULE or MANUAL.
-    async fn trigger(&self) -> &str {
-        &self.0.trigger
+    async fn trigger(&self) -> SyncTrigger {
+        self.run.trigger
     }
     /// The replica that ran it.
     async fn replica(&self) -> &str {
-        &self.0.replica
+        &self.run.replica
     }
     async fn started_at(&self) -> DateTime<Utc> {
-        self.0.started_at
+        self.run.started_at
     }
     async fn finished_at(&self) -> DateTime<Utc> {
-        self.0.finished_at
+        self.run.finished_at
     }
-    /// SUCCESS, NOT_MODIFIED, PARTIAL, FAILED or SKIPPED (circuit open).
-    async fn outcome(&self) -> &str {
-        &self.0.outcome
+    /// SKIPPED when the circuit was open.
+    async fn outcome(&self) -> SyncOutcome {
+        self.run.outcome
     }
     async fn pages(&self) -> i32 {
-        self.0.pages
+        self.run.pages
     }
     /// Documents stored.
     async fn accepted(&self) -> i32 {
-        self.0.accepted
+        self.run.accepted
     }
     /// Documents already stored unchanged.
     async fn unchanged(&self) -> i32 {
-        self.0.unchanged
+        self.run.unchanged
     }
     /// Documents rejected (listed in `errors`).
     async fn rejected(&self) -> i32 {
-        self.0.rejected
+        self.run.rejected
     }
     async fn http_status(&self) -> Option<i32> {
-        self.0.http_status
+        self.run.http_status
     }
     /// Why the run failed, if it did.
     async fn error(&self) -> Option<&str> {
-        self.0.error.as_deref()
+        self.run.error.as_deref()
     }
     /// Per-document problems.
     #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
-    async fn errors(&self) -> GqlResult<Vec<SyncDocumentError>> {
-        serde_json::from_str(&self.0.document_errors)
-            .map_err(|e| ApiError::Internal(format!("stored run errors: {e}")))
+    async fn errors(&self) -> Vec<SyncDocumentError> {
+        self.run
+            .errors
+            .iter()
+            .map(|e| SyncDocumentError {
+                page: e.page,
+                index: e.index,
+                document_type: e.document_type.clone(),
+                country: e.country.clone(),
+                period: e.period.clone(),
+                pointer: e.pointer.clone(),
+                code: e.code.clone(),
+                message: e.message.clone(),
+            })
+            .collect()
     }
 }
 
@@ -178,8 +185,8 @@ impl FederationQuery {
     #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     async fn sources(&self, ctx: &Context<'_>) -> GqlResult<Vec<FederationSource>> {
         let (app, caller) = context(ctx)?;
-        caller.require(&[Role::Admin], "reading federation sources")?;
-        Ok(sources::list(app.db())
+        Ok(app
+            .sources(caller)
             .await?
             .into_iter()
             .map(FederationSource)
@@ -194,9 +201,8 @@ impl FederationQuery {
         source: Option<ID>,
         #[graphql(default = 50)] first: i32,
         after: Option<String>,
-    ) -> GqlResult<Connection<String, SyncRun>> {
+    ) -> GqlResult<Connection<String, SyncRunView>> {
         let (app, caller) = context(ctx)?;
-        caller.require(&[Role::Admin], "reading sync runs")?;
         let source = source
             .as_ref()
             .map(|id| parse_id("source", id))
@@ -205,14 +211,32 @@ impl FederationQuery {
             .as_deref()
             .map(|c| paging::decode("run", c))
             .transpose()?;
-        let (rows, more) = sources::runs(app.db(), source, before, page_size(first)?).await?;
+        let page = app
+            .sync_runs(caller, source, before, page_size(first)?)
+            .await?;
+        let mut sources: HashMap<i64, Source> = HashMap::new();
+        if ctx
+            .look_ahead()
+            .field("edges")
+            .field("node")
+            .field("source")
+            .exists()
+        {
+            let mut ids: Vec<i64> = page.runs.iter().map(|r| r.source_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            sources = app.sources_by_id(caller, &ids).await?;
+        }
         Ok(paging::connection(
             "run",
-            rows,
-            more,
+            page.runs,
+            page.more,
             before,
             |r| r.id,
-            SyncRun,
+            |run| SyncRunView {
+                source: sources.get(&run.source_id).cloned(),
+                run,
+            },
         ))
     }
 }
@@ -229,80 +253,29 @@ impl FederationMutation {
         input: SourceInput,
     ) -> GqlResult<FederationSource> {
         let (app, caller) = context(ctx)?;
-        let principal = caller.require(&[Role::Admin], "registering sources")?;
-        let countries: Vec<String> = input
-            .countries
-            .iter()
-            .map(|c| c.trim().to_uppercase())
-            .collect();
-        let source = sources::create(
-            app.db(),
-            NewSource {
-                name: input.name,
-                url: input.url,
-                token: input.token,
-                interval_seconds: input.interval_seconds,
-                countries,
-            },
-        )
-        .await?;
-        let after = json!({ "name": source.name, "url": source.url, "countries": source.countries,
-                            "intervalSeconds": source.interval_seconds });
-        audit::record(
-            app.db(),
-            audit::Entry {
-                actor: &Actor::Principal(principal.clone()),
-                action: "source.register",
-                entity_type: "federation_source",
-                entity_id: source.id.to_string(),
-                before: None,
-                after: Some(&after),
-                request_id: Some(&crate::request::current_id()),
-                summary: Some(format!(
-                    "source {} registered for {}",
-                    source.name, source.countries
-                )),
-            },
-        )
-        .await?;
+        let source = app
+            .register_source(
+                caller,
+                NewSource {
+                    name: input.name,
+                    url: input.url,
+                    token: input.token,
+                    interval_seconds: input.interval_seconds,
+                    countries: input.countries,
+                },
+            )
+            .await?;
         Ok(FederationSource(source))
     }
 
     /// Pulls a source now (ADMIN) and returns the run. Refused while another pull of it runs.
-    async fn sync_source(&self, ctx: &Context<'_>, id: ID) -> GqlResult<SyncRun> {
+    async fn sync_source(&self, ctx: &Context<'_>, id: ID) -> GqlResult<SyncRunView> {
         let (app, caller) = context(ctx)?;
-        let principal = caller.require(&[Role::Admin], "syncing sources")?;
-        let id = parse_id("id", &id)?;
-        let run = hub_federation::sync_source(
-            app.db(),
-            app.ingestor(),
-            app.puller(),
-            &app.config().federation,
-            id,
-        )
-        .await
-        .map_err(|e| match e {
-            SyncError::Busy => ApiError::Conflict(e.to_string()),
-            SyncError::NotFound(_) => ApiError::NotFound(e.to_string()),
-            SyncError::Store(e) => e.into(),
-        })?;
-        audit::record(
-            app.db(),
-            audit::Entry {
-                actor: &Actor::Principal(principal.clone()),
-                action: "source.sync",
-                entity_type: "federation_source",
-                entity_id: id.to_string(),
-                before: None,
-                after: Some(&json!({ "run": run.id, "outcome": run.outcome })),
-                request_id: Some(&crate::request::current_id()),
-                summary: Some(format!(
-                    "manual pull: {} ({} accepted, {} unchanged, {} rejected)",
-                    run.outcome, run.accepted, run.unchanged, run.rejected
-                )),
-            },
-        )
-        .await?;
-        Ok(SyncRun(run))
+        let run = app.sync_source(caller, parse_id("id", &id)?).await?;
+        let source = app
+            .sources_by_id(caller, &[run.source_id])
+            .await?
+            .remove(&run.source_id);
+        Ok(SyncRunView { run, source })
     }
 }

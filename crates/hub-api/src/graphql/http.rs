@@ -23,9 +23,9 @@ use futures::FutureExt;
 use serde_json::{Value, json};
 
 use super::limits;
-use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::state::AppState;
+use hub_app::Caller;
 
 /// The media type of the GraphQL-over-HTTP specification.
 pub const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
@@ -271,7 +271,14 @@ pub async fn handler(
         Ok(gql) => gql,
         Err(err) => return error_response_as(err, media),
     };
-    let executed = contained(state.schema().execute(gql.data(state.clone()).data(caller))).await;
+    let executed = contained(
+        state.schema().execute(
+            gql.data(state.app().clone())
+                .data(state.metrics().clone())
+                .data(caller),
+        ),
+    )
+    .await;
     let response = match executed {
         Ok(response) => response,
         Err(err) => return error_response_as(err, media),

@@ -1,19 +1,23 @@
 //! The GraphQL API at `/graphql`: the schema, its limits and the HTTP handler.
 //!
-//! Resolvers stay thin: they check the caller and call the same store and service functions the
-//! REST handlers and the CLI use. Every error carries `extensions.code` (see [`ApiError`]).
+//! Resolvers stay thin: each calls one operation of the application (`hub_app::App`) with the
+//! request's caller, the same operation REST, the pages and the CLI call; access is checked and
+//! audited there. Views here only shape the answer. Every error carries `extensions.code` (see
+//! [`ApiError`]).
 //!
 //! Layout: one module per area ([`reference`], [`access`], [`submission`], [`analytics`],
-//! [`federation`], [`governance`], [`admin`]);
-//! [`limits`] guards depth, complexity and aliases; [`paging`] holds ids and cursors.
+//! [`federation`], [`governance`] (one module per aggregate), [`admin`]);
+//! [`limits`] guards depth, complexity and aliases; [`paging`] holds ids and cursors;
+//! [`http`] and [`ws`] carry GraphQL over HTTP and WebSocket.
 
 use async_graphql::{Context, MergedObject, Schema, Subscription};
 use futures::Stream;
-use hub_domain::access::Role;
+use hub_app::App;
 
-use crate::auth::Caller;
+use hub_app::Caller;
+
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::metrics::Metrics;
 
 pub mod access;
 pub mod admin;
@@ -61,11 +65,7 @@ impl SubscriptionRoot {
         ctx: &Context<'_>,
     ) -> Result<impl Stream<Item = governance::WorkPlanEvent>, ApiError> {
         let (app, caller) = context(ctx)?;
-        caller.require(
-            &[Role::Romt, Role::Rcp, Role::Admin],
-            "following work plans",
-        )?;
-        let receiver = app.plan_events();
+        let receiver = app.follow_work_plans(caller)?;
         Ok(futures::stream::unfold(
             receiver,
             |mut receiver| async move {
@@ -113,9 +113,22 @@ pub fn sdl() -> String {
     build_schema(true).sdl()
 }
 
-/// The state and caller of the request, for resolvers.
-pub(crate) fn context<'a>(ctx: &'a Context<'_>) -> Result<(&'a AppState, &'a Caller), ApiError> {
-    Ok((ctx.data::<AppState>()?, ctx.data::<Caller>()?))
+/// The application and the caller of the request, for resolvers.
+pub(crate) fn context<'a>(ctx: &'a Context<'_>) -> Result<(&'a App, &'a Caller), ApiError> {
+    Ok((ctx.data::<App>()?, ctx.data::<Caller>()?))
+}
+
+/// The counters of `/metrics`, for the few resolvers that count something.
+pub(crate) fn metrics<'a>(ctx: &'a Context<'_>) -> Result<&'a Metrics, ApiError> {
+    Ok(ctx.data::<Metrics>()?)
+}
+
+/// What every operation's resolvers reach: the application and the counters.
+pub(crate) fn request_data(app: &App, metrics: &Metrics) -> async_graphql::Data {
+    let mut data = async_graphql::Data::default();
+    data.insert(app.clone());
+    data.insert(metrics.clone());
+    data
 }
 
 pub use http::error_response;

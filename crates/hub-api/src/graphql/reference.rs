@@ -1,28 +1,24 @@
 //! Reference data: country teams, the KPI catalogue and exchange rates.
 
 use async_graphql::{Context, Object, SimpleObject};
+use hub_app::reference::CountryTeam;
+use hub_app::submissions::SubmissionParts;
 use hub_domain::Decimal;
 use hub_domain::catalogue::{
     Direction, KpiDefinition, ServiceLine, SpatialAggregation, TemporalAggregation, Unit,
 };
-use hub_domain::codes::CurrencyCode;
-use hub_domain::period::Month;
-use hub_store::reference;
 
 use super::context;
 use super::limits;
-use super::submission::{CommonServiceView, StoredValue, SubmissionSource, SubmissionView};
-use crate::analytics::dataset::visible;
-use crate::error::{ApiError, GqlResult};
-use hub_domain::period::Period;
-use hub_store::submissions;
+use super::submission::{CommonServiceView, SubmissionView, ValueView, parts_of};
+use crate::error::GqlResult;
 
 /// A UN country team of the region.
 #[derive(Debug, Clone)]
-pub struct CountryTeam(pub reference::CountryTeam);
+pub struct CountryTeamView(pub CountryTeam);
 
-#[Object]
-impl CountryTeam {
+#[Object(name = "CountryTeam")]
+impl CountryTeamView {
     /// ISO 3166-1 alpha-3 code of the host country.
     async fn code(&self) -> &str {
         self.0.code.as_str()
@@ -52,9 +48,12 @@ impl CountryTeam {
     /// The current BOS (the current revision whose cycle starts last), if the caller may see it.
     async fn current_bos(&self, ctx: &Context<'_>) -> GqlResult<Option<SubmissionView>> {
         let (app, caller) = context(ctx)?;
-        let bos = submissions::current_bos(app.db(), self.0.code.as_str()).await?;
-        Ok(bos
-            .filter(|b| visible(&caller.viewer(), &b.classification, &b.country))
+        let parts: SubmissionParts = parts_of(ctx.look_ahead());
+        let code = self.0.code.as_str();
+        Ok(app
+            .current_bos(caller, &[code], parts)
+            .await?
+            .remove(code)
             .map(SubmissionView))
     }
     /// The country's common services: those of its current BOS (with CBA and priority ratio),
@@ -62,17 +61,8 @@ impl CountryTeam {
     #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     async fn common_services(&self, ctx: &Context<'_>) -> GqlResult<Vec<CommonServiceView>> {
         let (app, caller) = context(ctx)?;
-        let viewer = caller.viewer();
-        let code = self.0.code.as_str();
-        let source = match submissions::current_bos(app.db(), code).await? {
-            Some(bos) => Some(bos),
-            None => submissions::latest_report(app.db(), code).await?,
-        };
-        let Some(source) = source.filter(|s| visible(&viewer, &s.classification, &s.country))
-        else {
-            return Ok(vec![]);
-        };
-        Ok(submissions::services_of(app.db(), source.id)
+        Ok(app
+            .country_common_services(caller, self.0.code.as_str())
             .await?
             .into_iter()
             .map(CommonServiceView)
@@ -81,34 +71,14 @@ impl CountryTeam {
     /// The country's current values for a period (`YYYY-Qn`, or `YYYY` for its quarters) that
     /// the caller may see, with lineage.
     #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
-    async fn values(&self, ctx: &Context<'_>, period: String) -> GqlResult<Vec<StoredValue>> {
+    async fn values(&self, ctx: &Context<'_>, period: String) -> GqlResult<Vec<ValueView>> {
         let (app, caller) = context(ctx)?;
-        let viewer = caller.viewer();
-        let period: Period = period.parse().map_err(|e| ApiError::invalid("period", e))?;
-        let periods: Vec<String> = period.quarters().iter().map(ToString::to_string).collect();
-        let rows = submissions::current_values(app.db(), self.0.code.as_str(), &periods).await?;
-        let mut values = Vec::new();
-        let mut sources: std::collections::HashMap<i64, SubmissionSource> = Default::default();
-        for row in rows {
-            if !visible(&viewer, &row.classification, &row.country) {
-                continue;
-            }
-            if !sources.contains_key(&row.submission_id)
-                && let Some(s) = submissions::get(app.db(), row.submission_id).await?
-            {
-                sources.insert(row.submission_id, SubmissionView(s).lineage_source());
-            }
-            let source = sources
-                .get(&row.submission_id)
-                .cloned()
-                .unwrap_or(SubmissionSource {
-                    kind: hub_domain::submission::SourceKind::Push,
-                    name: String::new(),
-                    source_id: None,
-                });
-            values.push(StoredValue { row, source });
-        }
-        Ok(values)
+        Ok(app
+            .country_values(caller, self.0.code.as_str(), &period)
+            .await?
+            .into_iter()
+            .map(ValueView)
+            .collect())
     }
 }
 
@@ -156,11 +126,6 @@ pub struct ExchangeRate {
 #[derive(Default, Debug)]
 pub struct ReferenceQuery;
 
-fn parse_month(field: &str, text: Option<String>) -> Result<Option<Month>, ApiError> {
-    text.map(|t| t.parse().map_err(|e| ApiError::invalid(field, e)))
-        .transpose()
-}
-
 #[Object]
 impl ReferenceQuery {
     /// The region's country teams, by code.
@@ -169,24 +134,23 @@ impl ReferenceQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(default = true)] active_only: bool,
-    ) -> GqlResult<Vec<CountryTeam>> {
+    ) -> GqlResult<Vec<CountryTeamView>> {
         let (app, _) = context(ctx)?;
-        let teams = reference::countries(app.db(), active_only).await?;
-        Ok(teams.into_iter().map(CountryTeam).collect())
+        let teams = app.countries(active_only).await?;
+        Ok(teams.into_iter().map(CountryTeamView).collect())
     }
 
     /// One country team, or null when the code is unknown.
-    async fn country(&self, ctx: &Context<'_>, code: String) -> GqlResult<Option<CountryTeam>> {
+    async fn country(&self, ctx: &Context<'_>, code: String) -> GqlResult<Option<CountryTeamView>> {
         let (app, _) = context(ctx)?;
-        let team = reference::country(app.db(), &code.to_uppercase()).await?;
-        Ok(team.map(CountryTeam))
+        Ok(app.country(&code).await?.map(CountryTeamView))
     }
 
     /// The regional KPI catalogue.
     #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     async fn kpis(&self, ctx: &Context<'_>) -> GqlResult<Vec<KpiView>> {
         let (app, _) = context(ctx)?;
-        let kpis = reference::kpis(app.db()).await?;
+        let kpis = app.kpis().await?;
         Ok(kpis.into_iter().map(KpiView::from).collect())
     }
 
@@ -200,21 +164,9 @@ impl ReferenceQuery {
         to: Option<String>,
     ) -> GqlResult<Vec<ExchangeRate>> {
         let (app, _) = context(ctx)?;
-        let code = CurrencyCode::parse(&currency).map_err(|e| ApiError::invalid("currency", e))?;
-        let from = parse_month("from", from)?;
-        let to = parse_month("to", to)?;
-        if let (Some(from), Some(to)) = (from, to)
-            && from > to
-        {
-            return Err(ApiError::invalid(
-                "from",
-                format!("{from} is after to = {to}"),
-            ));
-        }
-        if !reference::currency_exists(app.db(), code.as_str()).await? {
-            return Err(ApiError::NotFound(format!("unknown currency {code}")));
-        }
-        let rates = reference::exchange_rates(app.db(), &code, from, to).await?;
+        let rates = app
+            .exchange_rates(&currency, from.as_deref(), to.as_deref())
+            .await?;
         Ok(rates
             .into_iter()
             .map(|r| ExchangeRate {

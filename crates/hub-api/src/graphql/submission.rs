@@ -1,22 +1,25 @@
 //! Submissions: the submit mutations, their receipts, and reading stored submissions back with
-//! their values and lineage.
+//! their values and lineage. Lists ask the application for the parts their selection names, so
+//! a page costs the same few queries whatever its length.
 
 use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use hub_app::submissions::{
+    CommonService, DocumentSource, Options, PlannedCa, Problem, Receipt, SourcedValue,
+    SubmissionDetails, SubmissionFilter, SubmissionParts, SubmitRequest,
+};
 use hub_domain::Decimal;
-use hub_domain::access::{Classification, Role, Viewer};
+use hub_domain::access::Classification;
 use hub_domain::catalogue::ServiceLine;
-use hub_domain::codes::CountryCode;
-use hub_domain::submission::{DocumentType, SourceKind, SubmissionStatus, ValueFlag};
-use hub_ingest::{Options, Origin, Problem, Receipt};
-use hub_store::entity::{bos_planned_ca, common_service, kpi_value, submission};
-use hub_store::submissions::{self, SubmissionFilter};
+use hub_domain::submission::{
+    CommonServiceStatus, DocumentType, Modality, SourceKind, StockTakeAction, SubmissionStatus,
+    ValueFlag,
+};
 
 use super::limits;
-use super::{context, paging};
+use super::{context, metrics, paging};
 use crate::error::{ApiError, GqlResult};
-use crate::state::AppState;
 
 /// A problem at a JSON pointer of a document.
 #[derive(SimpleObject, Debug, Clone)]
@@ -107,26 +110,14 @@ pub struct SubmissionSource {
     pub source_id: Option<ID>,
 }
 
-pub(crate) fn decimal(text: &str) -> Result<Decimal, ApiError> {
-    text.parse()
-        .map_err(|e| ApiError::Internal(format!("stored decimal {text:?}: {e}")))
-}
-
-pub(crate) fn decimal_opt(text: Option<&str>) -> Result<Option<Decimal>, ApiError> {
-    text.map(decimal).transpose()
-}
-
-fn parse_stored<T: std::str::FromStr>(text: &str) -> Result<T, ApiError>
-where
-    T::Err: std::fmt::Display,
-{
-    text.parse()
-        .map_err(|e| ApiError::Internal(format!("stored value {text:?}: {e}")))
-}
-
-fn can_see(viewer: &Viewer, classification: &str, country: &str) -> Result<bool, ApiError> {
-    let classification: Classification = parse_stored(classification)?;
-    Ok(CountryCode::parse(country).is_ok_and(|c| viewer.can_see(classification, &c)))
+impl From<&DocumentSource> for SubmissionSource {
+    fn from(source: &DocumentSource) -> Self {
+        Self {
+            kind: source.kind,
+            name: source.name.clone(),
+            source_id: source.id.map(ID::from),
+        }
+    }
 }
 
 /// The mapping version applied to a value.
@@ -140,121 +131,105 @@ pub struct AppliedMapping {
 
 /// A stored KPI value with its lineage.
 #[derive(Debug, Clone)]
-pub struct StoredValue {
-    pub row: kpi_value::Model,
-    pub source: SubmissionSource,
-}
+pub struct ValueView(pub SourcedValue);
 
-#[Object]
-impl StoredValue {
+#[Object(name = "StoredValue")]
+impl ValueView {
     async fn id(&self) -> ID {
-        ID::from(self.row.id)
+        ID::from(self.0.value.id)
     }
     /// Regional KPI code.
     async fn kpi(&self) -> &str {
-        &self.row.kpi
+        &self.0.value.kpi
     }
     /// The code as the document wrote it (a local code when a mapping applied).
     async fn reported_kpi(&self) -> &str {
-        &self.row.reported_kpi
+        &self.0.value.reported_kpi
     }
-    async fn period(&self) -> &str {
-        &self.row.period
+    async fn period(&self) -> String {
+        self.0.value.period.to_string()
     }
     async fn country(&self) -> &str {
-        &self.row.country
+        &self.0.value.country
     }
     async fn common_service(&self) -> Option<&str> {
-        self.row.common_service.as_deref()
+        self.0.value.common_service.as_deref()
     }
-    async fn service_line(&self) -> GqlResult<Option<ServiceLine>> {
-        self.row
-            .service_line
-            .as_deref()
-            .map(parse_stored)
-            .transpose()
+    async fn service_line(&self) -> Option<ServiceLine> {
+        self.0.value.service_line
     }
     /// Harmonized value in the KPI's unit (USD for money); null for money without a rate.
-    async fn value(&self) -> GqlResult<Option<Decimal>> {
-        decimal_opt(self.row.value.as_deref())
+    async fn value(&self) -> Option<Decimal> {
+        self.0.value.value
     }
     /// The value as reported, in the document's unit and currency.
-    async fn reported_value(&self) -> GqlResult<Decimal> {
-        decimal(&self.row.reported_value)
+    async fn reported_value(&self) -> Decimal {
+        self.0.value.reported_value
     }
     /// The document currency, for money values.
     async fn currency(&self) -> Option<&str> {
-        self.row.currency.as_deref()
+        self.0.value.currency.as_deref()
     }
     /// Units of `currency` per USD used for the conversion.
-    async fn fx_rate(&self) -> GqlResult<Option<Decimal>> {
-        decimal_opt(self.row.fx_rate.as_deref())
+    async fn fx_rate(&self) -> Option<Decimal> {
+        self.0.value.fx_rate
     }
     /// The month whose rate was used (`YYYY-MM`).
-    async fn fx_month(&self) -> Option<&str> {
-        self.row.fx_month.as_deref()
+    async fn fx_month(&self) -> Option<String> {
+        self.0.value.fx_month.map(|m| m.to_string())
     }
-    async fn baseline(&self) -> GqlResult<Option<Decimal>> {
-        decimal_opt(self.row.baseline.as_deref())
+    async fn baseline(&self) -> Option<Decimal> {
+        self.0.value.baseline
     }
-    async fn target(&self) -> GqlResult<Option<Decimal>> {
-        decimal_opt(self.row.target.as_deref())
+    async fn target(&self) -> Option<Decimal> {
+        self.0.value.target
     }
     /// Weight of the value for weighted means.
-    async fn denominator(&self) -> GqlResult<Option<Decimal>> {
-        decimal_opt(self.row.denominator.as_deref())
+    async fn denominator(&self) -> Option<Decimal> {
+        self.0.value.denominator
     }
-    async fn classification(&self) -> GqlResult<Classification> {
-        parse_stored(&self.row.classification)
+    async fn classification(&self) -> Classification {
+        self.0.value.classification
     }
-    async fn flags(&self) -> GqlResult<Vec<ValueFlag>> {
-        self.row
-            .flags
-            .split(',')
-            .filter(|f| !f.is_empty())
-            .map(parse_stored)
-            .collect()
+    async fn flags(&self) -> &[ValueFlag] {
+        &self.0.value.flags
     }
-    async fn mapping(&self) -> GqlResult<Option<AppliedMapping>> {
-        let row = &self.row;
-        Ok(match (row.mapping_id, row.mapping_version) {
-            (Some(id), Some(version)) => Some(AppliedMapping {
-                id: ID::from(id),
-                version,
-                factor: decimal_opt(row.mapping_factor.as_deref())?.unwrap_or(Decimal::ONE),
-                offset: decimal_opt(row.mapping_offset.as_deref())?.unwrap_or(Decimal::ZERO),
-            }),
-            _ => None,
+    async fn mapping(&self) -> Option<AppliedMapping> {
+        self.0.value.mapping.as_ref().map(|m| AppliedMapping {
+            id: ID::from(m.id),
+            version: m.version,
+            factor: m.factor,
+            offset: m.offset,
         })
     }
     /// JSON pointer of the value in its document.
     async fn pointer(&self) -> &str {
-        &self.row.pointer
+        &self.0.value.pointer
     }
     async fn comment(&self) -> Option<&str> {
-        self.row.comment.as_deref()
+        self.0.value.comment.as_deref()
     }
     async fn revision(&self) -> i32 {
-        self.row.revision
+        self.0.value.revision
     }
     async fn submission_id(&self) -> ID {
-        ID::from(self.row.submission_id)
+        ID::from(self.0.value.submission_id)
     }
     /// Whether the value belongs to the current revision.
     async fn current(&self) -> bool {
-        self.row.is_current
+        self.0.value.is_current
     }
     async fn received_at(&self) -> DateTime<Utc> {
-        self.row.received_at
+        self.0.value.received_at
     }
-    async fn source(&self) -> &SubmissionSource {
-        &self.source
+    async fn source(&self) -> SubmissionSource {
+        SubmissionSource::from(&self.0.source)
     }
 }
 
 /// A common service as a document listed it.
 #[derive(Debug, Clone)]
-pub struct CommonServiceView(pub common_service::Model);
+pub struct CommonServiceView(pub CommonService);
 
 #[Object(name = "CommonService")]
 impl CommonServiceView {
@@ -267,60 +242,46 @@ impl CommonServiceView {
     async fn country(&self) -> &str {
         &self.0.country
     }
-    async fn service_line(&self) -> GqlResult<ServiceLine> {
-        parse_stored(&self.0.service_line)
+    async fn service_line(&self) -> ServiceLine {
+        self.0.service_line
     }
     async fn lead_agency(&self) -> &str {
         &self.0.lead_agency
     }
-    async fn client_agencies(&self) -> Vec<&str> {
-        self.0
-            .client_agencies
-            .split(';')
-            .filter(|a| !a.is_empty())
-            .collect()
+    async fn client_agencies(&self) -> &[String] {
+        &self.0.client_agencies
     }
-    /// State in a KPI report (ACTIVE, PLANNED ...).
-    async fn status(&self) -> Option<&str> {
-        self.0.status.as_deref()
+    /// State in a KPI report.
+    async fn status(&self) -> Option<CommonServiceStatus> {
+        self.0.status
     }
-    /// IN_HOUSE or OUTSOURCED (BOS).
-    async fn modality(&self) -> Option<&str> {
-        self.0.modality.as_deref()
+    /// In-house or outsourced (BOS).
+    async fn modality(&self) -> Option<Modality> {
+        self.0.modality
     }
     /// The BOS stock-take decision.
-    async fn stock_take_action(&self) -> Option<&str> {
-        self.0.stock_take_action.as_deref()
+    async fn stock_take_action(&self) -> Option<StockTakeAction> {
+        self.0.stock_take_action
     }
     /// Priority ratio of the CBA: annual benefit / (one-time cost + annual cost), money plus
     /// labour; null without a CBA or when the costs are 0.
-    async fn priority_ratio(&self) -> GqlResult<Option<Decimal>> {
-        let s = &self.0;
-        let parts = [
-            &s.annual_benefit_monetary,
-            &s.annual_benefit_labour,
-            &s.one_time_monetary,
-            &s.one_time_labour,
-            &s.annual_cost_monetary,
-            &s.annual_cost_labour,
-        ];
-        let mut numbers = Vec::with_capacity(6);
-        for part in parts {
-            match decimal_opt(part.as_deref())? {
-                Some(n) => numbers.push(n),
-                None => return Ok(None),
-            }
-        }
-        Ok(hub_domain::money::cba_priority_ratio(
-            [numbers[0], numbers[1]],
-            [numbers[2], numbers[3], numbers[4], numbers[5]],
-        ))
+    async fn priority_ratio(&self) -> Option<Decimal> {
+        let cba = self.0.cba.as_ref()?;
+        hub_domain::money::cba_priority_ratio(
+            [cba.annual_benefit_monetary, cba.annual_benefit_labour],
+            [
+                cba.one_time_monetary,
+                cba.one_time_labour,
+                cba.annual_cost_monetary,
+                cba.annual_cost_labour,
+            ],
+        )
     }
 }
 
 /// Planned cost avoidance of a BOS service for one year.
 #[derive(Debug, Clone)]
-pub struct PlannedView(pub bos_planned_ca::Model);
+pub struct PlannedView(pub PlannedCa);
 
 #[Object(name = "PlannedCostAvoidance")]
 impl PlannedView {
@@ -331,8 +292,8 @@ impl PlannedView {
         self.0.year
     }
     /// In the BOS currency.
-    async fn amount(&self) -> GqlResult<Decimal> {
-        decimal(&self.0.amount)
+    async fn amount(&self) -> Decimal {
+        self.0.amount
     }
     async fn currency(&self) -> &str {
         &self.0.currency
@@ -341,136 +302,101 @@ impl PlannedView {
 
 /// A stored revision of a document.
 #[derive(Debug, Clone)]
-pub struct SubmissionView(pub submission::Model);
-
-impl SubmissionView {
-    pub(crate) fn lineage_source(&self) -> SubmissionSource {
-        SubmissionSource {
-            kind: self.0.source_kind.parse().unwrap_or(SourceKind::Push),
-            name: self.0.source_name.clone(),
-            source_id: self.0.source_id.map(ID::from),
-        }
-    }
-}
+pub struct SubmissionView(pub SubmissionDetails);
 
 #[Object(name = "Submission")]
 impl SubmissionView {
     async fn id(&self) -> ID {
-        ID::from(self.0.id)
+        ID::from(self.0.submission.id)
     }
-    async fn document_type(&self) -> GqlResult<DocumentType> {
-        parse_stored(&self.0.document_type)
+    async fn document_type(&self) -> DocumentType {
+        self.0.submission.document_type
     }
     async fn country(&self) -> &str {
-        &self.0.country
+        &self.0.submission.country
     }
     /// The quarter of a KPI report.
-    async fn period(&self) -> Option<&str> {
-        self.0.period.as_deref()
+    async fn period(&self) -> Option<String> {
+        self.0.submission.period.map(|p| p.to_string())
     }
     /// `start-end` of a BOS.
     async fn cycle(&self) -> Option<String> {
         self.0
-            .cycle_start
-            .zip(self.0.cycle_end)
-            .map(|(s, e)| format!("{s}-{e}"))
+            .submission
+            .cycle
+            .map(|(start, end)| format!("{start}-{end}"))
     }
     async fn revision(&self) -> i32 {
-        self.0.revision
+        self.0.submission.revision
     }
-    async fn status(&self) -> GqlResult<SubmissionStatus> {
-        parse_stored(&self.0.status)
+    async fn status(&self) -> SubmissionStatus {
+        self.0.submission.status
     }
     async fn schema_version(&self) -> &str {
-        &self.0.schema_version
+        &self.0.submission.schema_version
     }
-    async fn classification(&self) -> GqlResult<Classification> {
-        parse_stored(&self.0.classification)
+    async fn classification(&self) -> Classification {
+        self.0.submission.classification
     }
     async fn currency(&self) -> Option<&str> {
-        self.0.currency.as_deref()
+        self.0.submission.currency.as_deref()
     }
     async fn received_at(&self) -> DateTime<Utc> {
-        self.0.received_at
+        self.0.submission.received_at
     }
     /// Whether this is the current revision of its country and period (or cycle).
     async fn current(&self) -> bool {
-        self.0.is_current
+        self.0.submission.is_current
     }
     /// The revision that replaced this one.
     async fn superseded_by(&self) -> Option<ID> {
-        self.0.superseded_by.map(ID::from)
+        self.0.submission.superseded_by.map(ID::from)
     }
     async fn source(&self) -> SubmissionSource {
-        self.lineage_source()
+        SubmissionSource::from(&self.0.submission.source)
     }
     async fn accepted_values(&self) -> i32 {
-        self.0.accepted_values
+        self.0.submission.accepted_values
     }
     /// The receipt the sender got.
     async fn receipt(&self) -> GqlResult<ReceiptView> {
-        let receipt: Receipt = serde_json::from_str(&self.0.receipt)
-            .map_err(|e| ApiError::Internal(format!("stored receipt: {e}")))?;
-        Ok(receipt.into())
+        Ok(self.0.receipt()?.clone().into())
     }
     /// The document exactly as received; null when it holds values the caller may not see.
     #[graphql(complexity = "limits::size::DOCUMENT")]
-    async fn document(&self, ctx: &Context<'_>) -> GqlResult<Option<Json<serde_json::Value>>> {
-        let (_, caller) = context(ctx)?;
-        let viewer = caller.viewer();
-        let document: serde_json::Value = serde_json::from_str(&self.0.raw_document)
-            .map_err(|e| ApiError::Internal(format!("stored document: {e}")))?;
-        let classes = std::iter::once(document.get("classification")).chain(
-            document
-                .get("values")
-                .and_then(|v| v.as_array())
-                .into_iter()
-                .flatten()
-                .map(|v| v.get("classification")),
-        );
-        for class in classes.flatten().filter_map(|c| c.as_str()) {
-            if !can_see(&viewer, class, &self.0.country)? {
-                return Ok(None);
-            }
-        }
-        Ok(Some(Json(document)))
+    async fn document(&self) -> GqlResult<Option<Json<serde_json::Value>>> {
+        Ok(self.0.document()?.cloned().map(Json))
     }
     /// The values stored from this document that the caller may see, with lineage.
     #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
-    async fn values(&self, ctx: &Context<'_>) -> GqlResult<Vec<StoredValue>> {
-        let (app, caller) = context(ctx)?;
-        let viewer = caller.viewer();
-        let source = self.lineage_source();
-        let mut values = Vec::new();
-        for row in submissions::values_of(app.db(), self.0.id).await? {
-            if can_see(&viewer, &row.classification, &row.country)? {
-                values.push(StoredValue {
-                    row,
-                    source: source.clone(),
-                });
-            }
-        }
-        Ok(values)
+    async fn values(&self) -> GqlResult<Vec<ValueView>> {
+        Ok(self.0.values()?.into_iter().map(ValueView).collect())
     }
     /// The common services the document listed.
     #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
-    async fn common_services(&self, ctx: &Context<'_>) -> GqlResult<Vec<CommonServiceView>> {
-        let (app, _) = context(ctx)?;
-        Ok(submissions::services_of(app.db(), self.0.id)
-            .await?
-            .into_iter()
+    async fn common_services(&self) -> GqlResult<Vec<CommonServiceView>> {
+        Ok(self
+            .0
+            .common_services()?
+            .iter()
+            .cloned()
             .map(CommonServiceView)
             .collect())
     }
     /// Planned cost avoidance (BOS only).
     #[graphql(complexity = "limits::bounded(limits::size::MANY, child_complexity)")]
-    async fn planned_cost_avoidance(&self, ctx: &Context<'_>) -> GqlResult<Vec<PlannedView>> {
-        let (app, _) = context(ctx)?;
-        Ok(submissions::planned_of(app.db(), self.0.id)
-            .await?
-            .into_iter()
-            .map(PlannedView)
-            .collect())
+    async fn planned_cost_avoidance(&self) -> GqlResult<Vec<PlannedView>> {
+        Ok(self.0.planned()?.iter().cloned().map(PlannedView).collect())
+    }
+}
+
+/// The parts of a submission that `selection` (a `Submission` field's selection) names.
+pub(crate) fn parts_of(selection: async_graphql::Lookahead<'_>) -> SubmissionParts {
+    SubmissionParts {
+        values: selection.field("values").exists(),
+        common_services: selection.field("commonServices").exists(),
+        planned: selection.field("plannedCostAvoidance").exists(),
+        documents: selection.field("receipt").exists() || selection.field("document").exists(),
     }
 }
 
@@ -492,11 +418,6 @@ impl SubmissionQuery {
     ) -> GqlResult<Connection<String, SubmissionView>> {
         let (app, caller) = context(ctx)?;
         let first = paging::page_size(first)?;
-        if let Some(period) = &period {
-            period
-                .parse::<hub_domain::period::Period>()
-                .map_err(|e| ApiError::invalid("period", e))?;
-        }
         let filter = SubmissionFilter {
             country: country.map(|c| c.to_uppercase()),
             period,
@@ -506,13 +427,14 @@ impl SubmissionQuery {
                 .map(|c| paging::decode("submission", c))
                 .transpose()?,
         };
-        let (rows, more) = submissions::list(app.db(), &caller.viewer(), &filter, first).await?;
+        let parts = parts_of(ctx.look_ahead().field("edges").field("node"));
+        let page = app.submissions(caller, &filter, first, parts).await?;
         Ok(paging::connection(
             "submission",
-            rows,
-            more,
+            page.submissions,
+            page.more,
             filter.before_id,
-            |r| r.id,
+            |s| s.submission.id,
             SubmissionView,
         ))
     }
@@ -520,46 +442,36 @@ impl SubmissionQuery {
     /// One submission, or null when it does not exist or the caller may not see it.
     async fn submission(&self, ctx: &Context<'_>, id: ID) -> GqlResult<Option<SubmissionView>> {
         let (app, caller) = context(ctx)?;
-        let Some(row) = submissions::get(app.db(), paging::parse_id("id", &id)?).await? else {
-            return Ok(None);
-        };
-        if !can_see(&caller.viewer(), &row.classification, &row.country)? {
-            return Ok(None);
-        }
-        Ok(Some(SubmissionView(row)))
+        let parts = parts_of(ctx.look_ahead());
+        Ok(app
+            .submission(caller, paging::parse_id("id", &id)?, parts)
+            .await?
+            .map(SubmissionView))
     }
 }
 
 async fn submit(
-    app: &AppState,
-    caller: &crate::auth::Caller,
+    ctx: &Context<'_>,
     document: serde_json::Value,
     expected: DocumentType,
     idempotency_key: Option<String>,
     options: Options,
 ) -> GqlResult<ReceiptView> {
-    let principal = caller.require(&[Role::Admin, Role::Country], "submitting documents")?;
+    let (app, caller) = context(ctx)?;
     let body = serde_json::to_vec(&document)
         .map_err(|e| ApiError::Internal(format!("re-encoding the document: {e}")))?;
-    let request_id = crate::request::current_id();
-    let origin = Origin::Push(principal.clone());
     let outcome = app
-        .ingestor()
         .submit(
-            app.db(),
-            hub_ingest::Request {
+            caller,
+            SubmitRequest {
                 body: &body,
                 expected: Some(expected),
-                origin: &origin,
                 options,
                 idempotency_key: idempotency_key.as_deref(),
-                received_at: None,
-                request_id: Some(&request_id),
             },
         )
         .await?;
-    app.metrics()
-        .count("hub_submissions_total", outcome.receipt.status.as_str());
+    metrics(ctx)?.count("hub_submissions_total", outcome.receipt.status.as_str());
     Ok(outcome.receipt.into())
 }
 
@@ -577,10 +489,8 @@ impl SubmissionMutation {
         #[graphql(default = false)] dry_run: bool,
         #[graphql(default = false)] strict: bool,
     ) -> GqlResult<ReceiptView> {
-        let (app, caller) = context(ctx)?;
         submit(
-            app,
-            caller,
+            ctx,
             document.0,
             DocumentType::KpiReport,
             idempotency_key,
@@ -597,10 +507,8 @@ impl SubmissionMutation {
         idempotency_key: Option<String>,
         #[graphql(default = false)] dry_run: bool,
     ) -> GqlResult<ReceiptView> {
-        let (app, caller) = context(ctx)?;
         submit(
-            app,
-            caller,
+            ctx,
             document.0,
             DocumentType::Bos,
             idempotency_key,

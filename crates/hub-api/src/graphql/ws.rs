@@ -236,8 +236,7 @@ async fn serve(
         }
     };
 
-    let mut data = Data::default();
-    data.insert(state.clone());
+    let data = super::request_data(state.app(), state.metrics());
     let executor =
         GraphQLWebSocket::new_with_pair(answered, reader, state.schema().clone(), graphql_protocol)
             .with_data(data)

@@ -8,6 +8,7 @@ mod m0002_ingestion;
 mod m0003_federation;
 mod m0004_governance;
 mod m0005_idempotency_leases;
+mod m0006_lists_as_json;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_federation::Migration),
             Box::new(m0004_governance::Migration),
             Box::new(m0005_idempotency_leases::Migration),
+            Box::new(m0006_lists_as_json::Migration),
         ]
     }
 }

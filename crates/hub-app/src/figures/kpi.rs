@@ -2,84 +2,81 @@
 
 use std::collections::BTreeMap;
 
-use async_graphql::{ID, SimpleObject};
 use hub_domain::Decimal;
 use hub_domain::analytics::{
-    Combined, QuarterValue, Rating, Weighted, combine, progress, ratio, temporal,
+    Combined, FigureFlag, QuarterValue, Rating, Weighted, combine, progress, ratio, temporal,
 };
 use hub_domain::catalogue::{
     Direction, KpiDefinition, ServiceLine, SpatialAggregation, TemporalAggregation, Unit,
 };
-use hub_domain::period::Period;
-use hub_domain::submission::SourceKind;
+use hub_domain::period::{Month, Period};
+use hub_domain::submission::{SourceKind, ValueFlag};
+use hub_store::submissions::{Source, StoredValue};
 
-use super::dataset::{Dataset, Fact};
-use crate::graphql::limits;
-use crate::graphql::submission::SubmissionSource;
+use super::dataset::Dataset;
 
 /// How many times a data-quality mark occurs behind a figure.
-#[derive(SimpleObject, Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlagCount {
-    pub flag: String,
+    pub flag: FigureFlag,
     pub count: i32,
 }
 
 /// One stored value behind a country's figure, with where it came from.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueLineage {
-    pub period: String,
+    pub period: Period,
     pub common_service: Option<String>,
     pub service_line: Option<ServiceLine>,
-    /// Harmonized value (USD for money); null without a rate.
+    /// Harmonized value (USD for money); none without a rate.
     pub value: Option<Decimal>,
     pub reported_kpi: String,
     pub reported_value: Decimal,
     pub currency: Option<String>,
     pub fx_rate: Option<Decimal>,
-    pub fx_month: Option<String>,
+    pub fx_month: Option<Month>,
     pub denominator: Option<Decimal>,
     pub revision: i32,
-    pub submission_id: ID,
-    pub source: SubmissionSource,
-    pub flags: Vec<String>,
+    pub submission_id: i64,
+    pub source: Source,
+    pub flags: Vec<ValueFlag>,
 }
 
 /// A country's value behind a regional figure.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountryKpiValue {
     pub country: String,
-    /// The country's combined value; null when it reported none the caller may see.
+    /// The country's combined value; none when it reported none the caller may see.
     pub value: Option<Decimal>,
     /// The reported values combined the same way, in the reporting currency and unit.
     pub reported_value: Option<Decimal>,
     pub currency: Option<String>,
     /// The rate used, when every value behind the figure used the same one.
     pub fx_rate: Option<Decimal>,
-    pub fx_month: Option<String>,
+    pub fx_month: Option<Month>,
     pub weight: Option<Decimal>,
     pub baseline: Option<Decimal>,
     pub target: Option<Decimal>,
     /// `(value − baseline) / (target − baseline)`.
     pub progress: Option<Decimal>,
-    /// Null when the value has no baseline and target to rate against.
+    /// None when the value has no baseline and target to rate against.
     pub rating: Option<Rating>,
     /// Revision of the (latest) report behind the value.
     pub revision: Option<i32>,
-    pub submission_id: Option<ID>,
-    pub source: Option<SubmissionSource>,
+    pub submission_id: Option<i64>,
+    pub source: Option<Source>,
     /// NO_DATA, RATE_STALE, NO_RATE, MISSING_WEIGHT, STALE_SOURCE, OVERFLOW.
-    pub flags: Vec<String>,
+    pub flags: Vec<FigureFlag>,
     /// Every value behind the figure.
-    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub values: Vec<ValueLineage>,
 }
 
 /// A regional figure of one KPI for one period.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionalKpiValue {
     pub kpi: String,
     pub name: String,
-    pub period: String,
+    pub period: Period,
     pub unit: Unit,
     pub direction: Direction,
     /// How countries (and values within a country) combine.
@@ -87,7 +84,7 @@ pub struct RegionalKpiValue {
     /// How the quarters of a year combine (for a yearly figure).
     pub temporal_aggregation: Option<TemporalAggregation>,
     pub service_line: Option<ServiceLine>,
-    /// Null when no country contributes (`NO_DATA`), never 0.
+    /// None when no country contributes (`NO_DATA`), never 0.
     pub value: Option<Decimal>,
     /// The sum of the weights behind a weighted figure.
     pub weight: Option<Decimal>,
@@ -96,60 +93,50 @@ pub struct RegionalKpiValue {
     /// reportingCountries / expectedCountries.
     pub completeness: Option<Decimal>,
     /// `NO_DATA` when there is no value, `OVERFLOW` when it does not fit an exact decimal.
-    pub flags: Vec<String>,
-    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
+    pub flags: Vec<FigureFlag>,
     pub data_quality: Vec<FlagCount>,
-    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     pub by_country: Vec<CountryKpiValue>,
 }
 
-pub(crate) fn source_of(fact: &Fact, dataset: &Dataset) -> SubmissionSource {
-    let report = dataset
+pub(crate) fn source_of(fact: &StoredValue, dataset: &Dataset) -> Source {
+    dataset
         .reports
-        .get(&(fact.row.country.clone(), fact.period));
-    SubmissionSource {
-        kind: report
-            .and_then(|r| r.source_kind.parse().ok())
-            .unwrap_or(SourceKind::Push),
-        name: report.map(|r| r.source_name.clone()).unwrap_or_default(),
-        source_id: report.and_then(|r| r.source_id).map(ID::from),
-    }
+        .get(&(fact.country.clone(), fact.period))
+        .map_or_else(
+            || Source {
+                kind: SourceKind::Push,
+                id: None,
+                name: String::new(),
+            },
+            |r| r.source.clone(),
+        )
 }
 
-fn lineage(fact: &Fact, dataset: &Dataset) -> ValueLineage {
+fn lineage(fact: &StoredValue, dataset: &Dataset) -> ValueLineage {
     ValueLineage {
-        period: fact.period.to_string(),
-        common_service: fact.row.common_service.clone(),
+        period: fact.period,
+        common_service: fact.common_service.clone(),
         service_line: fact.service_line,
         value: fact.value,
-        reported_kpi: fact.row.reported_kpi.clone(),
-        reported_value: fact.reported,
-        currency: fact.row.currency.clone(),
-        fx_rate: fact.row.fx_rate.as_deref().and_then(|r| r.parse().ok()),
-        fx_month: fact.row.fx_month.clone(),
-        denominator: fact.weight,
-        revision: fact.row.revision,
-        submission_id: ID::from(fact.row.submission_id),
+        reported_kpi: fact.reported_kpi.clone(),
+        reported_value: fact.reported_value,
+        currency: fact.currency.clone(),
+        fx_rate: fact.fx_rate,
+        fx_month: fact.fx_month,
+        denominator: fact.denominator,
+        revision: fact.revision,
+        submission_id: fact.submission_id,
         source: source_of(fact, dataset),
-        flags: flags_of(fact),
+        flags: fact.flags.clone(),
     }
-}
-
-pub(crate) fn flags_of(fact: &Fact) -> Vec<String> {
-    fact.row
-        .flags
-        .split(',')
-        .filter(|f| !f.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Counts of data-quality marks, in a stable order.
 #[derive(Debug, Default)]
-pub(crate) struct Quality(BTreeMap<&'static str, i32>);
+pub(crate) struct Quality(BTreeMap<FigureFlag, i32>);
 
 impl Quality {
-    pub(crate) fn add(&mut self, flag: &'static str, count: i32) {
+    pub(crate) fn add(&mut self, flag: FigureFlag, count: i32) {
         if count > 0 {
             *self.0.entry(flag).or_default() += count;
         }
@@ -158,10 +145,7 @@ impl Quality {
     pub(crate) fn into_counts(self) -> Vec<FlagCount> {
         self.0
             .into_iter()
-            .map(|(flag, count)| FlagCount {
-                flag: flag.to_owned(),
-                count,
-            })
+            .map(|(flag, count)| FlagCount { flag, count })
             .collect()
     }
 }
@@ -178,10 +162,10 @@ pub(crate) struct CountryFigure {
 pub(crate) fn country_figure(
     definition: &KpiDefinition,
     period: Period,
-    facts: &[&Fact],
+    facts: &[&StoredValue],
 ) -> CountryFigure {
     let spatial = definition.spatial;
-    let mut by_quarter: BTreeMap<u8, Vec<&Fact>> = BTreeMap::new();
+    let mut by_quarter: BTreeMap<u8, Vec<&StoredValue>> = BTreeMap::new();
     for fact in facts {
         if let Period::Quarter { quarter, .. } = fact.period {
             by_quarter.entry(quarter).or_default().push(fact);
@@ -193,7 +177,7 @@ pub(crate) fn country_figure(
     for (quarter, facts) in &by_quarter {
         let usable: Vec<Weighted> = facts
             .iter()
-            .filter_map(|f| f.value.map(|v| Weighted::new(v, f.weight)))
+            .filter_map(|f| f.value.map(|v| Weighted::new(v, f.denominator)))
             .collect();
         value_quarters.push(QuarterValue {
             quarter: *quarter,
@@ -201,13 +185,13 @@ pub(crate) fn country_figure(
         });
         let reported: Vec<Weighted> = facts
             .iter()
-            .map(|f| Weighted::new(f.reported, f.weight))
+            .map(|f| Weighted::new(f.reported_value, f.denominator))
             .collect();
         reported_quarters.push(QuarterValue {
             quarter: *quarter,
             combined: combine(spatial, &reported),
         });
-        let with_goals: Vec<&&Fact> = facts
+        let with_goals: Vec<&&StoredValue> = facts
             .iter()
             .filter(|f| f.baseline.is_some() && f.target.is_some())
             .collect();
@@ -215,14 +199,14 @@ pub(crate) fn country_figure(
             spatial,
             &with_goals
                 .iter()
-                .filter_map(|f| f.baseline.map(|b| Weighted::new(b, f.weight)))
+                .filter_map(|f| f.baseline.map(|b| Weighted::new(b, f.denominator)))
                 .collect::<Vec<_>>(),
         );
         let target = combine(
             spatial,
             &with_goals
                 .iter()
-                .filter_map(|f| f.target.map(|t| Weighted::new(t, f.weight)))
+                .filter_map(|f| f.target.map(|t| Weighted::new(t, f.denominator)))
                 .collect::<Vec<_>>(),
         );
         goals.push((*quarter, baseline.value, target.value));
@@ -268,12 +252,12 @@ pub fn regional_kpi(
     let quarters = period.quarters();
     let code = definition.code.to_string();
     let mut quality = Quality::default();
-    let mut per_country: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
+    let mut per_country: BTreeMap<&str, Vec<&StoredValue>> = BTreeMap::new();
     for fact in dataset.facts_of(&code, service_line) {
         if !quarters.contains(&fact.period) {
             continue;
         }
-        per_country.entry(&fact.row.country).or_default().push(fact);
+        per_country.entry(&fact.country).or_default().push(fact);
     }
 
     let mut by_country = Vec::new();
@@ -290,27 +274,33 @@ pub fn regional_kpi(
         let no_rate = facts.iter().filter(|f| f.value.is_none()).count();
         let stale = facts
             .iter()
-            .filter(|f| f.row.flags.contains("RATE_STALE"))
+            .filter(|f| f.flags.contains(&ValueFlag::RateStale))
             .count();
-        quality.add("NO_RATE", i32::try_from(no_rate).unwrap_or(i32::MAX));
-        quality.add("RATE_STALE", i32::try_from(stale).unwrap_or(i32::MAX));
+        quality.add(
+            FigureFlag::NoRate,
+            i32::try_from(no_rate).unwrap_or(i32::MAX),
+        );
+        quality.add(
+            FigureFlag::RateStale,
+            i32::try_from(stale).unwrap_or(i32::MAX),
+        );
         if no_rate > 0 {
-            flags.push("NO_RATE".to_owned());
+            flags.push(FigureFlag::NoRate);
         }
         if stale > 0 {
-            flags.push("RATE_STALE".to_owned());
+            flags.push(FigureFlag::RateStale);
         }
         if figure.value.missing_weight > 0 {
-            flags.push("MISSING_WEIGHT".to_owned());
+            flags.push(FigureFlag::MissingWeight);
         }
         if figure.value.overflow {
-            flags.push("OVERFLOW".to_owned());
-            quality.add("OVERFLOW", 1);
+            flags.push(FigureFlag::Overflow);
+            quality.add(FigureFlag::Overflow, 1);
         }
         if let Some(weighted) = figure.value.as_weighted() {
             contributions.push(weighted);
         } else {
-            flags.push("NO_DATA".to_owned());
+            flags.push(FigureFlag::NoData);
         }
         let (progress_value, rating) = match (figure.baseline, figure.target) {
             (Some(b), Some(t)) => {
@@ -319,20 +309,18 @@ pub fn regional_kpi(
             }
             _ => (None, figure.value.value.is_none().then_some(Rating::NoData)),
         };
-        let latest = facts.iter().max_by_key(|f| (f.period, f.row.revision));
+        let latest = facts.iter().max_by_key(|f| (f.period, f.revision));
         let same_rate = {
             let rates: std::collections::BTreeSet<_> = facts
                 .iter()
-                .filter_map(|f| f.row.fx_rate.clone().zip(f.row.fx_month.clone()))
+                .filter_map(|f| f.fx_rate.zip(f.fx_month))
                 .collect();
             (rates.len() == 1)
                 .then(|| rates.into_iter().next())
                 .flatten()
         };
-        let currencies: std::collections::BTreeSet<_> = facts
-            .iter()
-            .filter_map(|f| f.row.currency.clone())
-            .collect();
+        let currencies: std::collections::BTreeSet<_> =
+            facts.iter().filter_map(|f| f.currency.clone()).collect();
         by_country.push(CountryKpiValue {
             country: country.to_string(),
             value: figure.value.value,
@@ -344,15 +332,15 @@ pub fn regional_kpi(
             currency: (currencies.len() == 1)
                 .then(|| currencies.into_iter().next())
                 .flatten(),
-            fx_rate: same_rate.as_ref().and_then(|(r, _)| r.parse().ok()),
+            fx_rate: same_rate.map(|(r, _)| r),
             fx_month: same_rate.map(|(_, m)| m),
             weight: figure.value.weight,
             baseline: figure.baseline,
             target: figure.target,
             progress: progress_value,
             rating,
-            revision: latest.map(|f| f.row.revision),
-            submission_id: latest.map(|f| ID::from(f.row.submission_id)),
+            revision: latest.map(|f| f.revision),
+            submission_id: latest.map(|f| f.submission_id),
             source: latest.map(|f| source_of(f, dataset)),
             flags,
             values: facts.iter().map(|f| lineage(f, dataset)).collect(),
@@ -360,7 +348,7 @@ pub fn regional_kpi(
     }
     let regional = combine(definition.spatial, &contributions);
     quality.add(
-        "MISSING_WEIGHT",
+        FigureFlag::MissingWeight,
         i32::try_from(missing_weight + regional.missing_weight).unwrap_or(i32::MAX),
     );
     let reporting = i32::try_from(contributions.len()).unwrap_or(i32::MAX);
@@ -368,7 +356,7 @@ pub fn regional_kpi(
     RegionalKpiValue {
         kpi: code,
         name: definition.name.clone(),
-        period: period.to_string(),
+        period,
         unit: definition.unit,
         direction: definition.direction,
         aggregation: definition.spatial,
@@ -380,8 +368,8 @@ pub fn regional_kpi(
         expected_countries: expected,
         completeness: ratio(Decimal::from(reporting), Decimal::from(expected)),
         flags: match (regional.value, regional.overflow) {
-            (_, true) => vec!["OVERFLOW".to_owned()],
-            (None, false) => vec!["NO_DATA".to_owned()],
+            (_, true) => vec![FigureFlag::Overflow],
+            (None, false) => vec![FigureFlag::NoData],
             (Some(_), false) => vec![],
         },
         data_quality: quality.into_counts(),

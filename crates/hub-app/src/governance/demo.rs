@@ -1,6 +1,6 @@
 //! The demo governance data: five task forces, a 2025 work plan approved after one return, a
 //! 2026 plan submitted and awaiting the RCP, and meetings with minutes and action items (some
-//! overdue). Loaded through the same services as the API, by demo principals whose labels say
+//! overdue). Loaded through the same operations as the API, by demo principals whose labels say
 //! they are demo actors.
 
 use chrono::{TimeDelta, TimeZone, Utc};
@@ -9,26 +9,26 @@ use hub_domain::access::{Principal, Role};
 use hub_domain::catalogue::ServiceLine;
 use hub_domain::codes::AgencyCode;
 use hub_domain::governance::{
-    ActionStatus, ActivityStatus, DeliverableStatus, MeetingBody, ProgressRating,
+    ActionStatus, ActivityStatus, DeliverableStatus, KpiTarget, MeetingBody, ProgressRating,
 };
-use hub_store::Db;
 
-use super::meetings::{self, MeetingChange};
-use super::taskforce::{self, NewTaskForce};
-use super::workplan::{self, Activity, Ctx, KpiTarget, PlanContent};
-use crate::error::ApiError;
+use super::meetings::{ActionItemInput, MeetingChange, MeetingInput};
+use super::taskforces::TaskForceInput;
+use super::workplans::{ActivityInput, PlanInput};
+use crate::error::AppResult;
+use crate::{App, Caller};
 
-fn principal(label: &str, role: Role, agency: &str) -> Principal {
-    Principal {
+fn principal(label: &str, role: Role, agency: &str) -> Caller {
+    Caller::token(Principal {
         token_id: 0,
         label: label.to_owned(),
         role,
         country: None,
         agency: AgencyCode::parse(agency).ok(),
-    }
+    })
 }
 
-#[allow(
+#[expect(
     clippy::too_many_arguments,
     reason = "a table row of demo data reads best flat"
 )]
@@ -44,8 +44,8 @@ fn activity(
     start: &str,
     end: &str,
     kpi: Option<(&str, i64)>,
-) -> Activity {
-    Activity {
+) -> ActivityInput {
+    ActivityInput {
         code: code.to_owned(),
         title: title.to_owned(),
         service_line: line,
@@ -69,9 +69,9 @@ fn activity(
     }
 }
 
-fn plan(year: i32, title: &str, scale: i64) -> PlanContent {
+fn plan(year: i32, title: &str, scale: i64) -> PlanInput {
     let q = |n: u8| format!("{year}-Q{n}");
-    PlanContent {
+    PlanInput {
         year,
         title: title.to_owned(),
         activities: vec![
@@ -145,8 +145,11 @@ fn plan(year: i32, title: &str, scale: i64) -> PlanContent {
 }
 
 /// Loads the demo governance data (once: nothing happens when task forces exist).
-pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
-    if !hub_store::governance::task_forces(db).await?.is_empty() {
+pub async fn load(app: &App) -> AppResult<()> {
+    if !hub_store::governance::task_forces(app.db())
+        .await?
+        .is_empty()
+    {
         return Ok(());
     }
     let romt = principal("demo: ROMT secretariat", Role::Romt, "RCO");
@@ -191,7 +194,7 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
         ),
     ];
     for (code, name, purpose, chair, co_chair) in task_forces {
-        taskforce::create(db, &romt, NewTaskForce {
+        app.create_task_force(&romt, TaskForceInput {
             code: code.into(),
             name: name.into(),
             purpose: purpose.into(),
@@ -203,8 +206,7 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
             tor_approved_on: Some("2024-02-01".into()),
         })
         .await?;
-        taskforce::add_member(
-            db,
+        app.add_task_force_member(
             &romt,
             code,
             chair,
@@ -213,8 +215,7 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
             Some(format!("Alternate of {chair}")),
         )
         .await?;
-        taskforce::add_member(
-            db,
+        app.add_task_force_member(
             &romt,
             code,
             co_chair,
@@ -224,19 +225,20 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
         )
         .await?;
     }
-    taskforce::rotate_chair(db, &romt, "TF-FIN", "PAHO", "UNDP", "2025-07-01").await?;
-    let d = taskforce::add_deliverable(
-        db,
-        &romt,
-        "TF-PROC",
-        "Regional travel LTA awarded",
-        "2025-09-30",
-        None,
-    )
-    .await?;
-    taskforce::update_deliverable(db, &romt, d.id, DeliverableStatus::Done, 100).await?;
-    taskforce::add_deliverable(
-        db,
+    app.rotate_task_force_chair(&romt, "TF-FIN", "PAHO", "UNDP", "2025-07-01")
+        .await?;
+    let d = app
+        .add_deliverable(
+            &romt,
+            "TF-PROC",
+            "Regional travel LTA awarded",
+            "2025-09-30",
+            None,
+        )
+        .await?;
+    app.update_deliverable(&romt, d.id, DeliverableStatus::Done, 100)
+        .await?;
+    app.add_deliverable(
         &romt,
         "TF-ICT",
         "Connectivity survey of multi-agency premises",
@@ -244,8 +246,7 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
         None,
     )
     .await?;
-    taskforce::add_deliverable(
-        db,
+    app.add_deliverable(
         &romt,
         "TF-HR",
         "Joint roster live in four countries",
@@ -253,8 +254,7 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
         None,
     )
     .await?;
-    taskforce::add_progress_report(
-        db,
+    app.add_progress_report(
         &romt,
         "TF-PROC",
         "2025",
@@ -262,8 +262,7 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
         "Travel LTA awarded; eleven country teams joined.",
     )
     .await?;
-    taskforce::add_progress_report(
-        db,
+    app.add_progress_report(
         &romt,
         "TF-ICT",
         "2025",
@@ -273,43 +272,40 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
     .await?;
 
     // 2025: drafted, submitted, returned, edited, resubmitted, approved.
-    let ctx = |p| Ctx {
-        db,
-        principal: p,
-        approvals_required,
-    };
-    let (plan_2025, _) =
-        workplan::create(ctx(&romt), plan(2025, "ROMT annual work plan 2025", 10)).await?;
-    workplan::submit(ctx(&romt), plan_2025, 1).await?;
-    workplan::send_back(
-        ctx(&rcp[0]),
+    let approvals_required = app.config().workplan_approvals_required;
+    let plan_2025 = app
+        .create_work_plan(&romt, plan(2025, "ROMT annual work plan 2025", 10))
+        .await?
+        .plan
+        .id;
+    app.submit_work_plan(&romt, plan_2025, 1).await?;
+    app.return_work_plan(
+        &rcp[0],
         plan_2025,
         2,
         "The ICT activity asks for more than the task force can absorb; phase it.",
     )
     .await?;
-    workplan::update(
-        ctx(&romt),
+    app.update_work_plan(
+        &romt,
         plan_2025,
         3,
         plan(2025, "ROMT annual work plan 2025", 8),
     )
     .await?;
-    workplan::submit(ctx(&romt), plan_2025, 4).await?;
+    app.submit_work_plan(&romt, plan_2025, 4).await?;
     // Versions 5, 6, ... : each approval advances the version.
     for (version, approver) in (5..).zip(&rcp[..approvals_required.clamp(1, 6) as usize]) {
-        workplan::approve(
-            ctx(approver),
-            plan_2025,
-            version,
-            Some("Approved by the RCP."),
-        )
-        .await?;
+        app.approve_work_plan(approver, plan_2025, version, Some("Approved by the RCP."))
+            .await?;
     }
     // 2026: submitted, awaiting the RCP.
-    let (plan_2026, _) =
-        workplan::create(ctx(&romt), plan(2026, "ROMT annual work plan 2026", 12)).await?;
-    workplan::submit(ctx(&romt), plan_2026, 1).await?;
+    let plan_2026 = app
+        .create_work_plan(&romt, plan(2026, "ROMT annual work plan 2026", 12))
+        .await?
+        .plan
+        .id;
+    app.submit_work_plan(&romt, plan_2026, 1).await?;
 
     let members: Vec<String> = ["UNDP", "UNICEF", "WFP", "UNFPA", "PAHO", "UNHCR"]
         .map(String::from)
@@ -319,19 +315,33 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
             .single()
             .unwrap_or_else(Utc::now)
     };
-    let romt_meeting = meetings::schedule(
-        db,
+    let meeting = |body, date: &str, title: &str| MeetingInput {
+        body,
+        date: date.to_owned(),
+        title: title.to_owned(),
+        member_agencies: members.clone(),
+    };
+    let item = |description: &str, agency: &str, person: &str, deadline: &str| ActionItemInput {
+        description: description.to_owned(),
+        responsible_agency: agency.to_owned(),
+        responsible_person: person.to_owned(),
+        deadline: deadline.to_owned(),
+    };
+    let romt_meeting = app
+        .schedule_meeting(
+            &romt,
+            meeting(
+                MeetingBody::Romt,
+                "2026-03-11",
+                "ROMT quarterly meeting Q1 2026",
+            ),
+        )
+        .await?
+        .meeting
+        .id;
+    app.change_meeting(
         &romt,
-        MeetingBody::Romt,
-        "2026-03-11",
-        "ROMT quarterly meeting Q1 2026",
-        &members,
-    )
-    .await?;
-    meetings::change(
-        db,
-        &romt,
-        romt_meeting.id,
+        romt_meeting,
         MeetingChange::Agenda {
             items: vec![
                 "Dashboard 2025: cost avoidance by service line".into(),
@@ -342,19 +352,17 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
         },
     )
     .await?;
-    meetings::change(
-        db,
+    app.change_meeting(
         &romt,
-        romt_meeting.id,
+        romt_meeting,
         MeetingChange::Attendance {
             agencies: members[..4].to_vec(),
         },
     )
     .await?;
-    meetings::change(
-        db,
+    app.change_meeting(
         &romt,
-        romt_meeting.id,
+        romt_meeting,
         MeetingChange::Minutes {
             circulated_at: at(2026, 3, 16, 15),
             finalized_at: Some(at(2026, 3, 20, 12)),
@@ -365,77 +373,84 @@ pub async fn load(db: &Db, approvals_required: u32) -> Result<(), ApiError> {
         },
     )
     .await?;
-    let done = meetings::add_action_item(
-        db,
+    let done = app
+        .add_action_item(
+            &romt,
+            romt_meeting,
+            item(
+                "Circulate the 2025 dashboard to the OMT chairs",
+                "RCO",
+                "ROMT secretariat",
+                "2026-03-25",
+            ),
+        )
+        .await?;
+    app.update_action_item(&romt, done.id, ActionStatus::Done)
+        .await?;
+    app.add_action_item(
         &romt,
-        romt_meeting.id,
-        "Circulate the 2025 dashboard to the OMT chairs",
-        "RCO",
-        "ROMT secretariat",
-        "2026-03-25",
+        romt_meeting,
+        item(
+            "Propose a joint fuel LTA for the Caribbean",
+            "WFP",
+            "Regional logistics officer",
+            "2026-06-30",
+        ),
     )
     .await?;
-    meetings::set_action_status(db, &romt, done.id, ActionStatus::Done).await?;
-    meetings::add_action_item(
-        db,
+    app.add_action_item(
         &romt,
-        romt_meeting.id,
-        "Propose a joint fuel LTA for the Caribbean",
-        "WFP",
-        "Regional logistics officer",
-        "2026-06-30",
-    )
-    .await?;
-    meetings::add_action_item(
-        db,
-        &romt,
-        romt_meeting.id,
-        "Share the common premises feasibility study",
-        "UNOPS",
-        "Regional facilities manager",
-        "2026-09-15",
+        romt_meeting,
+        item(
+            "Share the common premises feasibility study",
+            "UNOPS",
+            "Regional facilities manager",
+            "2026-09-15",
+        ),
     )
     .await?;
 
-    let rcp_meeting = meetings::schedule(
-        db,
+    let rcp_meeting = app
+        .schedule_meeting(
+            &romt,
+            meeting(
+                MeetingBody::Rcp,
+                "2026-05-20",
+                "RCP meeting: ROMT work plan 2026",
+            ),
+        )
+        .await?
+        .meeting
+        .id;
+    app.change_meeting(
         &romt,
-        MeetingBody::Rcp,
-        "2026-05-20",
-        "RCP meeting: ROMT work plan 2026",
-        &members,
-    )
-    .await?;
-    meetings::change(
-        db,
-        &romt,
-        rcp_meeting.id,
+        rcp_meeting,
         MeetingChange::Agenda {
             items: vec!["ROMT work plan 2026 for approval".into()],
             sent_at: at(2026, 5, 18, 17),
         },
     )
     .await?;
-    meetings::change(
-        db,
+    app.change_meeting(
         &romt,
-        rcp_meeting.id,
+        rcp_meeting,
         MeetingChange::Attendance {
             agencies: members[..3].to_vec(),
         },
     )
     .await?;
-    meetings::add_action_item(
-        db,
+    let in_a_month = (Utc::now() + TimeDelta::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    app.add_action_item(
         &romt,
-        rcp_meeting.id,
-        "Re-table the 2026 work plan with quorum",
-        "RCO",
-        "ROMT secretariat",
-        (Utc::now() + TimeDelta::days(30))
-            .format("%Y-%m-%d")
-            .to_string()
-            .as_str(),
+        rcp_meeting,
+        item(
+            "Re-table the 2026 work plan with quorum",
+            "RCO",
+            "ROMT secretariat",
+            &in_a_month,
+        ),
     )
     .await?;
     Ok(())

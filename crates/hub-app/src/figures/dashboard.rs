@@ -3,25 +3,26 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use async_graphql::SimpleObject;
 use hub_domain::Decimal;
 use hub_domain::access::Viewer;
-use hub_domain::analytics::{Rating, Timeliness, checked_sum, progress, ratio, timeliness};
+use hub_domain::analytics::{
+    FigureFlag, Rating, Timeliness, checked_sum, progress, ratio, timeliness,
+};
 use hub_domain::catalogue::ServiceLine;
 use hub_domain::codes::CurrencyCode;
 use hub_domain::money::convert;
 use hub_domain::period::{Month, Period};
-use hub_domain::submission::ValueFlag;
+use hub_domain::submission::{CommonServiceStatus, ValueFlag};
 use hub_store::analytics::{self, Counted};
+use hub_store::submissions::{self, StoredValue};
 use hub_store::{Db, reference};
 
-use super::dataset::{Dataset, Fact, parse_decimal, visible};
+use super::dataset::{Dataset, visible};
 use super::kpi::{FlagCount, Quality, country_figure};
-use crate::error::ApiError;
-use crate::graphql::limits;
+use crate::error::{AppError, AppResult};
 
 /// Counts of ratings of a country's KPI values against their baselines and targets.
-#[derive(SimpleObject, Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RatingCounts {
     pub met: i32,
     pub progress: i32,
@@ -41,7 +42,7 @@ impl RatingCounts {
 }
 
 /// One service line's share.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceLineFigures {
     pub service_line: ServiceLine,
     /// Null when no cost avoidance was reported for the line.
@@ -53,7 +54,7 @@ pub struct ServiceLineFigures {
 }
 
 /// One country's figures.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountryFigures {
     pub country: String,
     pub name: String,
@@ -74,7 +75,7 @@ pub struct CountryFigures {
 }
 
 /// The regional dashboard.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionalDashboard {
     pub year: i32,
     pub quarter: Option<i32>,
@@ -91,11 +92,8 @@ pub struct RegionalDashboard {
     pub completeness: Option<Decimal>,
     pub expected_countries: i32,
     pub reporting_countries: i32,
-    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub by_service_line: Vec<ServiceLineFigures>,
-    #[graphql(complexity = "limits::bounded(limits::size::COUNTRIES, child_complexity)")]
     pub by_country: Vec<CountryFigures>,
-    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub data_quality: Vec<FlagCount>,
 }
 
@@ -132,10 +130,10 @@ async fn planned(
     bos: &[Counted],
     args: &DashboardArgs,
     quality: &mut Quality,
-) -> Result<HashMap<(String, Option<ServiceLine>), Decimal>, ApiError> {
+) -> AppResult<HashMap<(String, Option<ServiceLine>), Decimal>> {
     let ids: Vec<i64> = bos.iter().map(|b| b.id).collect();
-    let rows = analytics::planned_of(db, &ids, args.year).await?;
-    let month = Month::new(args.year, 12).map_err(|e| ApiError::invalid("year", e))?;
+    let rows = submissions::planned_of(db, &ids, Some(args.year)).await?;
+    let month = Month::new(args.year, 12).map_err(|e| AppError::invalid("year", e))?;
     let currencies: Vec<String> = rows
         .iter()
         .map(|r| r.currency.clone())
@@ -152,10 +150,7 @@ async fn planned(
     };
     let (mut no_rate, mut overflow) = (0, 0);
     for row in rows {
-        let line = row
-            .service_line
-            .as_deref()
-            .and_then(|s| s.parse::<ServiceLine>().ok());
+        let line = row.service_line;
         if args.service_line.is_some() && line != args.service_line {
             continue;
         }
@@ -163,7 +158,7 @@ async fn planned(
             continue;
         };
         let table = tables.get(&row.currency).unwrap_or(&no_rates);
-        let amount = parse_decimal(Some(&row.amount))?.unwrap_or_default();
+        let amount = row.amount;
         let conversion = convert(amount, &currency, month, |m| table.get(&m).copied());
         if conversion.flags.contains(&ValueFlag::Overflow) {
             overflow += 1;
@@ -178,8 +173,8 @@ async fn planned(
             None => no_rate += 1,
         }
     }
-    quality.add("PLANNED_NO_RATE", no_rate);
-    quality.add("OVERFLOW", overflow);
+    quality.add(FigureFlag::PlannedNoRate, no_rate);
+    quality.add(FigureFlag::Overflow, overflow);
     Ok(out)
 }
 
@@ -192,8 +187,8 @@ async fn ratings(
     dataset: &Dataset,
     args: &DashboardArgs,
     period: Period,
-) -> Result<HashMap<String, RatingCounts>, ApiError> {
-    let mut groups: BTreeMap<(String, String, Option<String>), Vec<&Fact>> = BTreeMap::new();
+) -> AppResult<HashMap<String, RatingCounts>> {
+    let mut groups: BTreeMap<(String, String, Option<String>), Vec<&StoredValue>> = BTreeMap::new();
     for (kpi, facts) in &dataset.facts {
         for fact in facts {
             if args.service_line.is_some() && fact.service_line != args.service_line {
@@ -201,9 +196,9 @@ async fn ratings(
             }
             groups
                 .entry((
-                    fact.row.country.clone(),
+                    fact.country.clone(),
                     kpi.clone(),
-                    fact.row.common_service.clone(),
+                    fact.common_service.clone(),
                 ))
                 .or_default()
                 .push(fact);
@@ -224,24 +219,18 @@ async fn ratings(
     }
     let country_of: HashMap<i64, String> = bos.iter().map(|b| (b.id, b.country.clone())).collect();
     let ids: Vec<i64> = bos.iter().map(|b| b.id).collect();
-    let services = analytics::services_of(db, &ids).await?;
-    let line_of: HashMap<(i64, String), Option<ServiceLine>> = services
+    let services = submissions::services_of(db, &ids).await?;
+    let line_of: HashMap<(i64, String), ServiceLine> = services
         .iter()
-        .map(|s| {
-            (
-                (s.submission_id, s.service_id.clone()),
-                s.service_line.parse().ok(),
-            )
-        })
+        .map(|s| ((s.submission_id, s.service_id.clone()), s.service_line))
         .collect();
-    for target in analytics::targets_of(db, &ids, args.year).await? {
+    for target in submissions::targets_of(db, &ids, Some(args.year)).await? {
         let Some(country) = country_of.get(&target.submission_id) else {
             continue;
         };
         let line = line_of
             .get(&(target.submission_id, target.service_id.clone()))
-            .copied()
-            .flatten();
+            .copied();
         if args.service_line.is_some() && line != args.service_line {
             continue;
         }
@@ -253,13 +242,11 @@ async fn ratings(
         if rated.contains(&key) {
             continue;
         }
-        let (Some(definition), Some(baseline)) = (
-            dataset.kpis.get(&target.kpi),
-            parse_decimal(target.baseline.as_deref())?,
-        ) else {
+        let (Some(definition), Some(baseline)) = (dataset.kpis.get(&target.kpi), target.baseline)
+        else {
             continue;
         };
-        let goal = parse_decimal(Some(&target.target))?.unwrap_or_default();
+        let goal = target.target;
         let facts = groups.get(&key).cloned().unwrap_or_default();
         let actual = country_figure(definition, period, &facts).value.value;
         let (_, rating) = progress(actual, baseline, goal, definition.direction);
@@ -276,10 +263,10 @@ pub async fn dashboard(
     dataset: &Dataset,
     args: &DashboardArgs,
     stale_countries: &BTreeSet<String>,
-) -> Result<RegionalDashboard, ApiError> {
+) -> AppResult<RegionalDashboard> {
     let period = match args.quarter {
-        Some(q) => Period::quarter(args.year, q).map_err(|e| ApiError::invalid("quarter", e))?,
-        None => Period::year(args.year).map_err(|e| ApiError::invalid("year", e))?,
+        Some(q) => Period::quarter(args.year, q).map_err(|e| AppError::invalid("quarter", e))?,
+        None => Period::year(args.year).map_err(|e| AppError::invalid("year", e))?,
     };
     let quarters = period.quarters();
     let day = dataset.reference_day();
@@ -297,13 +284,13 @@ pub async fn dashboard(
         if !quarters.contains(&fact.period) {
             continue;
         }
-        if fact.row.flags.contains("RATE_STALE") {
+        if fact.flags.contains(&ValueFlag::RateStale) {
             stale_rate += 1;
         }
         match fact.value {
             Some(usd) => add_into(
                 realized
-                    .entry((fact.row.country.clone(), fact.service_line))
+                    .entry((fact.country.clone(), fact.service_line))
                     .or_default(),
                 usd,
                 &mut overflow,
@@ -311,13 +298,13 @@ pub async fn dashboard(
             None => no_rate += 1,
         }
     }
-    quality.add("NO_RATE", no_rate);
-    quality.add("OVERFLOW", overflow);
-    quality.add("RATE_STALE", stale_rate);
+    quality.add(FigureFlag::NoRate, no_rate);
+    quality.add(FigureFlag::Overflow, overflow);
+    quality.add(FigureFlag::RateStale, stale_rate);
     let bos: Vec<Counted> = analytics::counted_bos(db, args.year, dataset.as_of)
         .await?
         .into_iter()
-        .filter(|b| visible(viewer, &b.classification, &b.country))
+        .filter(|b| visible(viewer, b.classification, &b.country))
         .collect();
     let planned = planned(db, &bos, args, &mut quality).await?;
 
@@ -330,11 +317,9 @@ pub async fn dashboard(
     }
     let latest_ids: Vec<i64> = latest.values().map(|r| r.id).collect();
     let mut active: HashMap<(String, ServiceLine), i32> = HashMap::new();
-    for service in analytics::services_of(db, &latest_ids).await? {
-        let Ok(line) = service.service_line.parse::<ServiceLine>() else {
-            continue;
-        };
-        if service.status.as_deref() == Some("ACTIVE")
+    for service in submissions::services_of(db, &latest_ids).await? {
+        let line = service.service_line;
+        if service.status == Some(CommonServiceStatus::Active)
             && args.service_line.is_none_or(|l| l == line)
         {
             *active.entry((service.country.clone(), line)).or_default() += 1;
@@ -353,12 +338,12 @@ pub async fn dashboard(
         if weighted {
             missing_weight += facts
                 .iter()
-                .filter(|f| quarters.contains(&f.period) && f.weight.is_none())
+                .filter(|f| quarters.contains(&f.period) && f.denominator.is_none())
                 .count();
         }
     }
     quality.add(
-        "MISSING_WEIGHT",
+        FigureFlag::MissingWeight,
         i32::try_from(missing_weight).unwrap_or(i32::MAX),
     );
 
@@ -418,17 +403,17 @@ pub async fn dashboard(
             country: code,
         });
     }
-    quality.add("LATE_REPORT", late);
-    quality.add("MISSING_REPORT", missing);
+    quality.add(FigureFlag::LateReport, late);
+    quality.add(FigureFlag::MissingReport, missing);
     let rejected: i32 = dataset
         .reports
         .iter()
         .filter(|((_, q), _)| quarters.contains(q))
         .map(|(_, r)| r.rejected_values)
         .sum();
-    quality.add("REJECTED_VALUE", rejected);
+    quality.add(FigureFlag::RejectedValue, rejected);
     quality.add(
-        "STALE_SOURCE",
+        FigureFlag::StaleSource,
         i32::try_from(by_country.iter().filter(|c| c.stale).count()).unwrap_or(i32::MAX),
     );
 

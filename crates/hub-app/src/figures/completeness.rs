@@ -1,31 +1,28 @@
 //! Who reported for which quarter, and in time.
 
-use async_graphql::{ID, SimpleObject};
 use chrono::{DateTime, Utc};
 use hub_domain::analytics::{Timeliness, timeliness};
 use hub_domain::period::Period;
 
 use super::dashboard::timeliness_due;
 use super::dataset::Dataset;
-use crate::graphql::limits;
 
 /// One country's state for one quarter.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompletenessCell {
-    pub period: String,
+    pub period: Period,
     /// ON_TIME, LATE or MISSING; null while the quarter has not ended and nothing arrived.
     pub status: Option<Timeliness>,
     /// When the first revision arrived.
     pub received_at: Option<DateTime<Utc>>,
     pub revision: Option<i32>,
-    pub submission_id: Option<ID>,
+    pub submission_id: Option<i64>,
 }
 
 /// One country's row of the completeness matrix.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CountryCompleteness {
     pub country: String,
-    #[graphql(complexity = "limits::bounded(limits::size::FEW, child_complexity)")]
     pub periods: Vec<CompletenessCell>,
     pub on_time: i32,
     pub late: i32,
@@ -60,11 +57,11 @@ pub fn completeness(dataset: &Dataset, quarters: &[Period]) -> Vec<CountryComple
                     None => {}
                 }
                 row.periods.push(CompletenessCell {
-                    period: quarter.to_string(),
+                    period: *quarter,
                     status,
                     received_at: report.map(|r| r.first_received_at),
                     revision: report.map(|r| r.revision),
-                    submission_id: report.map(|r| ID::from(r.id)),
+                    submission_id: report.map(|r| r.id),
                 });
             }
             row

@@ -11,8 +11,8 @@ use super::KpiSeriesPoint;
 use super::completeness::CountryCompleteness;
 use super::dashboard::RegionalDashboard;
 use super::kpi::RegionalKpiValue;
-use crate::error::ApiError;
-use crate::state::AppState;
+use crate::error::AppError;
+use hub_store::Db;
 
 /// A cached result.
 #[derive(Debug, Clone)]
@@ -23,33 +23,33 @@ pub enum Cached {
     Completeness(Arc<Vec<CountryCompleteness>>),
 }
 
-fn mismatch() -> ApiError {
-    ApiError::Internal("cache entry of an unexpected kind".into())
+fn mismatch() -> AppError {
+    AppError::Internal("cache entry of an unexpected kind".into())
 }
 
 impl Cached {
-    pub fn into_kpi(self) -> Result<Arc<RegionalKpiValue>, ApiError> {
+    pub fn into_kpi(self) -> Result<Arc<RegionalKpiValue>, AppError> {
         if let Cached::Kpi(v) = self {
             Ok(v)
         } else {
             Err(mismatch())
         }
     }
-    pub fn into_series(self) -> Result<Arc<Vec<KpiSeriesPoint>>, ApiError> {
+    pub fn into_series(self) -> Result<Arc<Vec<KpiSeriesPoint>>, AppError> {
         if let Cached::Series(v) = self {
             Ok(v)
         } else {
             Err(mismatch())
         }
     }
-    pub fn into_dashboard(self) -> Result<Arc<RegionalDashboard>, ApiError> {
+    pub fn into_dashboard(self) -> Result<Arc<RegionalDashboard>, AppError> {
         if let Cached::Dashboard(v) = self {
             Ok(v)
         } else {
             Err(mismatch())
         }
     }
-    pub fn into_completeness(self) -> Result<Arc<Vec<CountryCompleteness>>, ApiError> {
+    pub fn into_completeness(self) -> Result<Arc<Vec<CountryCompleteness>>, AppError> {
         if let Cached::Completeness(v) = self {
             Ok(v)
         } else {
@@ -87,13 +87,13 @@ impl FigureCache {
     /// The cached result for `question`, computing it with `compute` on a miss.
     pub async fn get(
         &self,
-        app: &AppState,
+        db: &Db,
         viewer: &Viewer,
         question: String,
         today: chrono::NaiveDate,
-        compute: impl Future<Output = Result<Cached, ApiError>>,
-    ) -> Result<Cached, ApiError> {
-        let version = hub_store::state::data_version(app.db()).await?;
+        compute: impl Future<Output = Result<Cached, AppError>>,
+    ) -> Result<Cached, AppError> {
+        let version = hub_store::state::data_version(db).await?;
         let key = format!("{question}|{}|v{version}|{today}", viewer.clearance_key());
         let computed = AtomicBool::new(false);
         let result = self
