@@ -2,8 +2,8 @@
 //!
 //! Everything a figure or a rule depends on lives here as plain data and plain functions, so it can
 //! be tested without a database or a runtime: codes and periods parsed once into newtypes, the KPI
-//! catalogue vocabulary, exact money and the currency policy, access rules, and (in later modules)
-//! aggregation and governance rules. This crate must not depend on sea-orm, axum or tokio; CI
+//! catalogue vocabulary, exact money and the currency policy, the access policy, aggregation and
+//! governance rules. This crate must not depend on sea-orm, axum or tokio; CI
 //! checks that with `cargo tree`.
 //!
 //! Layout:
@@ -13,7 +13,8 @@
 //! - [`limits`]: the numeric bounds of DESIGN §17 (document numbers, budgets, rates).
 //! - [`period`]: reporting periods (`YYYY-Qn`, `YYYY`) and months (`YYYY-MM`).
 //! - [`catalogue`]: service lines, units, directions and aggregation rules of the KPI catalogue.
-//! - [`access`]: roles, classifications and who may see what.
+//! - [`access`]: roles, classifications, who may see what, and the access policy: one table
+//!   `Action` → roles and [`access::authorize`], the only role check of the hub.
 //! - [`analytics`]: aggregation, progress and timeliness rules (DESIGN §8).
 //! - [`money`]: exact decimals, exchange rates and the currency policy.
 //! - [`submission`]: document kinds, outcomes, value flags and the revision rules.

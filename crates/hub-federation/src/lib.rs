@@ -10,10 +10,13 @@
 //! Layout:
 //! - [`settings`]: the knobs, with production defaults.
 //! - [`client`]: one bounded HTTP fetch of one feed page.
-//! - [`sync`]: one run of one source: pages, ingestion, cursor, circuit.
+//! - [`sync`]: one run of one source: pages, ingestion, cursor, circuit; the run is stored with
+//!   its audit entry.
 //! - [`scheduler`]: the background loop that claims due sources and runs them.
 //! - [`feed`]: the feed document format, and the hub's own feed.
-//! - [`node`]: `romt-hub country-node`, a folder served as a feed.
+//! - [`node`]: `romt-hub country-node`, a folder read as feed pages (hub-api serves them).
+//!
+//! Callers reach this crate through `hub-app`, which checks access before a manual pull.
 
 pub mod client;
 pub mod feed;

@@ -16,7 +16,8 @@
 //! - [`receipt`]: what the sender gets back.
 //! - [`pipeline`]: the pipeline itself, with idempotency.
 //! - [`demo`]: the embedded demo data set, loaded through the pipeline.
-//! - [`admin`]: rates, mappings and period locks, audited.
+//! - [`admin`]: applying exchange rates (and re-converting the values they improve) inside the
+//!   caller's transaction; the service layer audits it.
 //! - [`problem`]: problem codes.
 
 pub mod admin;
