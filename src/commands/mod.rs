@@ -84,8 +84,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let command = cli.command.unwrap_or(Command::Serve);
     let config = load_config()?;
     let default_log = match command {
-        Command::Serve | Command::CountryNode { .. } => "info,sqlx=warn,sea_orm=warn",
-        Command::Sync { .. } => "info,sqlx=warn,sea_orm=warn,hub_ingest=warn",
+        Command::Serve | Command::CountryNode { .. } => hub_app::config::SERVICE_LOG_FILTER,
+        Command::Sync { .. } => hub_app::config::SYNC_LOG_FILTER,
         _ => "warn",
     };
     logging::init(config.log_format, default_log);

@@ -25,6 +25,13 @@ pub enum SeedMode {
     None,
 }
 
+/// The default log filter of a long-running command (`serve`, `country-node`): the hub at
+/// `info`, the database libraries below it only when they warn.
+pub const SERVICE_LOG_FILTER: &str = "info,sqlx=warn,sea_orm=warn";
+
+/// The default log filter of `sync`: as a service, without a line per ingested document.
+pub const SYNC_LOG_FILTER: &str = "info,sqlx=warn,sea_orm=warn,hub_ingest=warn";
+
 /// Log line format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
