@@ -65,6 +65,8 @@ vocabulary!(
 pub struct KpiDefinition {
     pub code: KpiCode,
     pub name: String,
+    /// The name in Spanish.
+    pub name_es: String,
     pub unit: Unit,
     pub direction: Direction,
     pub spatial: SpatialAggregation,
@@ -72,6 +74,16 @@ pub struct KpiDefinition {
     /// The service line the KPI belongs to, when it belongs to one.
     pub service_line: Option<ServiceLine>,
     pub description: String,
+}
+
+impl KpiDefinition {
+    /// The KPI's name in `lang`.
+    pub fn name_in(&self, lang: crate::i18n::Lang) -> &str {
+        match lang {
+            crate::i18n::Lang::Es if !self.name_es.is_empty() => &self.name_es,
+            _ => &self.name,
+        }
+    }
 }
 
 /// Why a value does not fit its unit.

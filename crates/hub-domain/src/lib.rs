@@ -9,6 +9,7 @@
 //! Layout:
 //! - [`codes`]: country, currency, agency and KPI codes.
 //! - [`federation`]: source health, the circuit breaker and full-jitter backoff.
+//! - [`i18n`]: the two languages (English, Spanish).
 //! - [`governance`]: the work plan's state machine and budget, ToR and meeting rules.
 //! - [`limits`]: the numeric bounds of DESIGN §17 (document numbers, budgets, rates).
 //! - [`period`]: reporting periods (`YYYY-Qn`, `YYYY`) and months (`YYYY-MM`).
@@ -18,6 +19,7 @@
 //! - [`analytics`]: aggregation, progress and timeliness rules (DESIGN §8).
 //! - [`money`]: exact decimals, exchange rates and the currency policy.
 //! - [`submission`]: document kinds, outcomes, value flags and the revision rules.
+//! - [`workbook`]: the spreadsheet layout of templates and the importer (DESIGN §14).
 
 #[macro_use]
 mod macros;
@@ -28,10 +30,12 @@ pub mod catalogue;
 pub mod codes;
 pub mod federation;
 pub mod governance;
+pub mod i18n;
 pub mod limits;
 pub mod money;
 pub mod period;
 pub mod submission;
+pub mod workbook;
 
 mod error;
 

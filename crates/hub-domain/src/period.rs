@@ -44,6 +44,14 @@ impl Period {
         Ok(Period::Year(year))
     }
 
+    /// The quarter a day falls in (clamped to the years the hub takes).
+    pub fn of_date(date: NaiveDate) -> Self {
+        use chrono::Datelike;
+        let year = date.year().clamp(MIN_YEAR, MAX_YEAR);
+        let quarter = u8::try_from((date.month() - 1) / 3 + 1).unwrap_or(1);
+        Period::Quarter { year, quarter }
+    }
+
     /// The calendar year the period falls in.
     pub fn calendar_year(self) -> i32 {
         match self {
@@ -345,6 +353,14 @@ impl<'de> serde::Deserialize<'de> for Month {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_falls_in_its_quarter() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(Period::of_date(day(2026, 12, 1)).to_string(), "2026-Q4");
+        assert_eq!(Period::of_date(day(2026, 1, 1)).to_string(), "2026-Q1");
+        assert_eq!(Period::of_date(day(2026, 6, 30)).to_string(), "2026-Q2");
+    }
 
     fn p(text: &str) -> Period {
         text.parse().unwrap()

@@ -120,6 +120,17 @@ pub async fn currency_exists(db: &impl ConnectionTrait, code: &str) -> Result<bo
         .is_some())
 }
 
+/// The codes of every currency the hub knows, ordered.
+pub async fn currencies(db: &impl ConnectionTrait) -> Result<Vec<String>, StoreError> {
+    Ok(currency::Entity::find()
+        .order_by_asc(currency::Column::Code)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect())
+}
+
 /// Every agency, ordered by code.
 pub async fn agencies(db: &impl ConnectionTrait) -> Result<Vec<Agency>, StoreError> {
     agency::Entity::find()
@@ -153,6 +164,7 @@ fn to_kpi(row: kpi_definition::Model) -> Result<KpiDefinition, StoreError> {
         temporal: parse(&row.temporal_aggregation)?,
         service_line: row.service_line.as_deref().map(parse).transpose()?,
         name: row.name,
+        name_es: row.name_es,
         description: row.description,
     })
 }

@@ -8,7 +8,10 @@ use hub_domain::catalogue::{
 use hub_domain::codes::{AgencyCode, CountryCode, CurrencyCode, KpiCode};
 use hub_domain::money::Rate;
 use hub_domain::period::Month;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, TryInsertResult};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TryInsertResult,
+};
 use serde::Deserialize;
 
 use crate::entity::{
@@ -29,13 +32,21 @@ pub struct SeedReport {
     pub country_teams: u64,
     pub agencies: u64,
     pub kpis: u64,
+    /// Spanish KPI names filled in on a catalogue loaded before they existed.
+    pub kpi_names: u64,
     pub exchange_rates: u64,
 }
 
 impl SeedReport {
     /// Whether the run inserted anything.
     pub fn changed_anything(&self) -> bool {
-        self.currencies + self.country_teams + self.agencies + self.kpis + self.exchange_rates > 0
+        self.currencies
+            + self.country_teams
+            + self.agencies
+            + self.kpis
+            + self.kpi_names
+            + self.exchange_rates
+            > 0
     }
 }
 
@@ -66,6 +77,7 @@ struct AgencyRow {
 struct KpiRow {
     code: KpiCode,
     name: String,
+    name_es: String,
     unit: Unit,
     direction: Direction,
     spatial_aggregation: SpatialAggregation,
@@ -151,6 +163,7 @@ pub fn embedded_reference() -> Result<EmbeddedReference, StoreError> {
             .map(|k| hub_domain::catalogue::KpiDefinition {
                 code: k.code,
                 name: k.name,
+                name_es: k.name_es,
                 unit: k.unit,
                 direction: k.direction,
                 spatial: k.spatial_aggregation,
@@ -220,11 +233,16 @@ pub async fn seed_reference(db: &impl ConnectionTrait) -> Result<SeedReport, Sto
     )
     .await?;
 
+    let names_es: Vec<(String, String)> = kpis
+        .iter()
+        .map(|k| (k.code.to_string(), k.name_es.clone()))
+        .collect();
     report.kpis = insert_missing(
         db,
         kpis.into_iter().map(|k| kpi_definition::ActiveModel {
             code: Set(k.code.to_string()),
             name: Set(k.name),
+            name_es: Set(k.name_es),
             unit: Set(k.unit.as_str().to_owned()),
             direction: Set(k.direction.as_str().to_owned()),
             spatial_aggregation: Set(k.spatial_aggregation.as_str().to_owned()),
@@ -235,6 +253,17 @@ pub async fn seed_reference(db: &impl ConnectionTrait) -> Result<SeedReport, Sto
         }),
     )
     .await?;
+    // A catalogue loaded before the Spanish names existed gets them; a name an operator set
+    // stays.
+    for (code, name_es) in names_es {
+        report.kpi_names += kpi_definition::Entity::update_many()
+            .col_expr(kpi_definition::Column::NameEs, Expr::value(name_es))
+            .filter(kpi_definition::Column::Code.eq(code))
+            .filter(kpi_definition::Column::NameEs.eq(""))
+            .exec(db)
+            .await?
+            .rows_affected;
+    }
 
     let at = now();
     report.exchange_rates = insert_missing(

@@ -207,6 +207,13 @@ pub struct NewKpiTarget {
     pub target: Decimal,
 }
 
+/// The workbook a document was made from (DESIGN §14): its file name and SHA-256 (hex).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkbookLineage {
+    pub name: String,
+    pub sha256: String,
+}
+
 /// Everything stored for one accepted revision.
 #[derive(Debug, Clone)]
 pub struct NewSubmission {
@@ -222,6 +229,8 @@ pub struct NewSubmission {
     pub signed_on: Option<String>,
     pub prepared_by_agency: Option<String>,
     pub source: Source,
+    /// The workbook the document was made from, when it came as one.
+    pub workbook: Option<WorkbookLineage>,
     pub received_at: DateTime<Utc>,
     pub accepted_values: i32,
     pub rejected_values: i32,
@@ -288,6 +297,8 @@ pub async fn insert_current(
         source_kind: Set(new.source.kind.as_str().to_owned()),
         source_id: Set(new.source.id),
         source_name: Set(new.source.name.clone()),
+        workbook_name: Set(new.workbook.as_ref().map(|w| w.name.clone())),
+        workbook_sha256: Set(new.workbook.as_ref().map(|w| w.sha256.clone())),
         received_at: Set(new.received_at),
         is_current: Set(true),
         superseded_by: Set(None),
@@ -495,6 +506,8 @@ pub struct Submission {
     pub signed_on: Option<String>,
     pub prepared_by_agency: Option<String>,
     pub source: Source,
+    /// The workbook the document was made from, when it came as one.
+    pub workbook: Option<WorkbookLineage>,
     pub received_at: DateTime<Utc>,
     pub is_current: bool,
     pub superseded_by: Option<i64>,
@@ -522,6 +535,8 @@ struct SubmissionRow {
     source_kind: String,
     source_id: Option<i64>,
     source_name: String,
+    workbook_name: Option<String>,
+    workbook_sha256: Option<String>,
     received_at: DateTime<Utc>,
     is_current: bool,
     superseded_by: Option<i64>,
@@ -529,7 +544,7 @@ struct SubmissionRow {
     rejected_values: i32,
 }
 
-const SUBMISSION_COLUMNS: [submission::Column; 22] = [
+const SUBMISSION_COLUMNS: [submission::Column; 24] = [
     submission::Column::Id,
     submission::Column::DocumentType,
     submission::Column::Country,
@@ -547,6 +562,8 @@ const SUBMISSION_COLUMNS: [submission::Column; 22] = [
     submission::Column::SourceKind,
     submission::Column::SourceId,
     submission::Column::SourceName,
+    submission::Column::WorkbookName,
+    submission::Column::WorkbookSha256,
     submission::Column::ReceivedAt,
     submission::Column::IsCurrent,
     submission::Column::SupersededBy,
@@ -574,6 +591,10 @@ fn submission_of(row: SubmissionRow) -> Result<Submission, StoreError> {
             id: row.source_id,
             name: row.source_name,
         },
+        workbook: row
+            .workbook_name
+            .zip(row.workbook_sha256)
+            .map(|(name, sha256)| WorkbookLineage { name, sha256 }),
         id: row.id,
         country: row.country,
         revision: row.revision,
@@ -824,6 +845,29 @@ pub async fn values_of(
         }
     }
     Ok(out)
+}
+
+/// A page of the values of one submission, in document order, after value `after` (the page
+/// cursor), at most `limit`; optionally of some KPIs only. Exports read any number of values
+/// this way in flat memory.
+pub async fn values_page(
+    db: &impl ConnectionTrait,
+    submission_id: i64,
+    kpis: Option<&[String]>,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<StoredValue>, StoreError> {
+    let mut query = kpi_value::Entity::find()
+        .filter(kpi_value::Column::SubmissionId.eq(submission_id))
+        .order_by_asc(kpi_value::Column::Id)
+        .limit(limit);
+    if let Some(after) = after {
+        query = query.filter(kpi_value::Column::Id.gt(after));
+    }
+    if let Some(kpis) = kpis {
+        query = query.filter(kpi_value::Column::Kpi.is_in(kpis.iter().cloned()));
+    }
+    query.all(db).await?.into_iter().map(value_of).collect()
 }
 
 /// A common service as a submission listed it.

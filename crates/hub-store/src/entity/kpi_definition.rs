@@ -9,6 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub code: String,
     pub name: String,
+    /// The name in Spanish.
+    pub name_es: String,
     pub unit: String,
     pub direction: String,
     pub spatial_aggregation: String,

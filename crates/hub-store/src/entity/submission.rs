@@ -34,6 +34,9 @@ pub struct Model {
     pub source_id: Option<i64>,
     /// Token label or source name.
     pub source_name: String,
+    /// The workbook a document was made from (DESIGN §14): its file name and SHA-256.
+    pub workbook_name: Option<String>,
+    pub workbook_sha256: Option<String>,
     pub received_at: DateTimeUtc,
     pub is_current: bool,
     pub superseded_by: Option<i64>,

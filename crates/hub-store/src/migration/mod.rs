@@ -9,6 +9,7 @@ mod m0003_federation;
 mod m0004_governance;
 mod m0005_idempotency_leases;
 mod m0006_lists_as_json;
+mod m0007_languages_and_workbooks;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_governance::Migration),
             Box::new(m0005_idempotency_leases::Migration),
             Box::new(m0006_lists_as_json::Migration),
+            Box::new(m0007_languages_and_workbooks::Migration),
         ]
     }
 }
