@@ -136,6 +136,7 @@ pub async fn load_documents(
                     idempotency_key: None,
                     received_at: Some(document.received_at),
                     request_id: None,
+                    workbook: None,
                 },
             )
             .await?;

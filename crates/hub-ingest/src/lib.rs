@@ -19,6 +19,8 @@
 //! - [`admin`]: applying exchange rates (and re-converting the values they improve) inside the
 //!   caller's transaction; the service layer audits it.
 //! - [`problem`]: problem codes.
+//! - [`workbook`]: XLSX workbooks (the templates' layout) into documents, every part with its
+//!   cell.
 
 pub mod admin;
 pub mod check;
@@ -30,7 +32,8 @@ pub mod pipeline;
 pub mod problem;
 pub mod receipt;
 pub mod schemas;
+pub mod workbook;
 
-pub use pipeline::{IngestError, Ingestor, Options, Origin, Outcome, Request};
+pub use pipeline::{FromWorkbook, IngestError, Ingestor, Options, Origin, Outcome, Request};
 pub use problem::Problem;
 pub use receipt::Receipt;

@@ -10,7 +10,7 @@ use hub_domain::submission::{
     DocumentType, RevisionDecision, SourceKind, SubmissionStatus, decide_revision,
 };
 use hub_store::audit::{self, Actor};
-use hub_store::submissions::{self, NewSubmission, SliceScope, Source};
+use hub_store::submissions::{self, NewSubmission, SliceScope, Source, WorkbookLineage};
 use hub_store::{Db, StoreError, Transactional, idempotency, state};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -21,6 +21,7 @@ use crate::parse::{canonical_json, parse_json};
 use crate::problem::{Problem, codes};
 use crate::receipt::Receipt;
 use crate::schemas::{SchemaError, SchemaKind, Schemas};
+use crate::workbook::WorkbookDocument;
 
 /// Who sends a document.
 #[derive(Debug, Clone)]
@@ -58,6 +59,36 @@ pub struct Request<'a> {
     /// When the document was received; `None` is now. The demo loader replays history.
     pub received_at: Option<DateTime<Utc>>,
     pub request_id: Option<&'a str>,
+    /// The workbook the document was made from, when it came as one: problems then name their
+    /// cells, rows it left out are listed, and the submission keeps its name and SHA-256.
+    pub workbook: Option<FromWorkbook<'a>>,
+}
+
+/// A document made from a workbook (see [`crate::workbook`]).
+#[derive(Debug, Clone, Copy)]
+pub struct FromWorkbook<'a> {
+    /// The file name the sender gave.
+    pub name: &'a str,
+    pub workbook: &'a WorkbookDocument,
+}
+
+impl Request<'_> {
+    /// Names the cells of the receipt's problems, for a document made from a workbook.
+    fn annotate(&self, receipt: &mut Receipt) {
+        if let Some(from) = &self.workbook {
+            let cells = &from.workbook.cells;
+            cells.annotate(&mut receipt.errors);
+            cells.annotate(&mut receipt.rejected_values);
+            cells.annotate(&mut receipt.warnings);
+        }
+    }
+
+    /// The rows a workbook left out, each with its cell.
+    fn left_out(&self) -> Vec<Problem> {
+        self.workbook
+            .map(|from| from.workbook.rejected.clone())
+            .unwrap_or_default()
+    }
 }
 
 /// The receipt and its HTTP status.
@@ -308,6 +339,10 @@ impl Ingestor {
     {
         let done = |mut receipt: Receipt| {
             receipt.dry_run = request.options.dry_run;
+            if receipt.status == SubmissionStatus::Rejected {
+                receipt.rejected_values.extend(request.left_out());
+            }
+            request.annotate(&mut receipt);
             Ok((
                 Outcome {
                     status: receipt.http_status(),
@@ -367,11 +402,14 @@ impl Ingestor {
         receipt.received_at = Some(received_at);
         let Checked {
             errors,
-            rejected: rejected_values,
-            rejected_count,
+            rejected: mut rejected_values,
+            mut rejected_count,
             warnings,
             record,
         } = checked;
+        let left_out = request.left_out();
+        rejected_count += left_out.len();
+        rejected_values.extend(left_out);
         let record = match record {
             Some(record) if errors.is_empty() => record,
             _ => {
@@ -406,6 +444,10 @@ impl Ingestor {
             signed_on: record.signed_on.clone(),
             prepared_by_agency: record.prepared_by_agency.clone(),
             source: source_of(request.origin),
+            workbook: request.workbook.map(|from| WorkbookLineage {
+                name: from.name.to_owned(),
+                sha256: from.workbook.sha256.clone(),
+            }),
             received_at,
             accepted_values: count(receipt.accepted_values),
             rejected_values: count(rejected_count),
@@ -415,8 +457,10 @@ impl Ingestor {
             planned: record.planned,
             targets: record.targets,
         };
+        request.annotate(&mut receipt);
         let (mut receipt, settled) = self.store(db, request, new, receipt, claim).await?;
         receipt.dry_run = request.options.dry_run;
+        request.annotate(&mut receipt);
         Ok((
             Outcome {
                 status: receipt.http_status(),

@@ -15,6 +15,10 @@ pub struct Problem {
     /// The JSON Schema keyword that failed, for schema errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
+    /// The spreadsheet cell the problem came from, for documents sent as workbooks
+    /// (`Values!C7`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Problem {
@@ -25,6 +29,7 @@ impl Problem {
             code: code.to_owned(),
             message: message.into(),
             keyword: None,
+            cell: None,
         }
     }
 }
@@ -77,6 +82,22 @@ pub mod codes {
     pub const DUPLICATE_VALUE: &str = "DUPLICATE_VALUE";
     /// A number too large or too precise to store exactly.
     pub const VALUE_OUT_OF_RANGE: &str = "VALUE_OUT_OF_RANGE";
+    /// A workbook sent as XLSX that is not one (an `.xls`, an `.ods`, a CSV ...).
+    pub const WORKBOOK_NOT_XLSX: &str = "WORKBOOK_NOT_XLSX";
+    /// A workbook that cannot be opened or read.
+    pub const WORKBOOK_UNREADABLE: &str = "WORKBOOK_UNREADABLE";
+    /// A workbook that expands beyond the limit (a zip bomb), or holds too many parts or rows.
+    pub const WORKBOOK_TOO_LARGE: &str = "WORKBOOK_TOO_LARGE";
+    /// A workbook with macros.
+    pub const WORKBOOK_MACROS: &str = "WORKBOOK_MACROS";
+    /// A workbook that links to other files.
+    pub const WORKBOOK_EXTERNAL_LINKS: &str = "WORKBOOK_EXTERNAL_LINKS";
+    /// A workbook without a sheet the template has.
+    pub const WORKBOOK_MISSING_SHEET: &str = "WORKBOOK_MISSING_SHEET";
+    /// A sheet without the field keys of row 2.
+    pub const WORKBOOK_MISSING_KEYS: &str = "WORKBOOK_MISSING_KEYS";
+    /// A cell that should hold a number holds something else.
+    pub const NOT_A_NUMBER: &str = "NOT_A_NUMBER";
     /// A year outside the BOS cycle.
     pub const YEAR_OUTSIDE_CYCLE: &str = "YEAR_OUTSIDE_CYCLE";
     /// An agency code the hub does not know (a warning: the service is kept).

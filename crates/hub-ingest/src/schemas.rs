@@ -139,6 +139,7 @@ impl Schemas {
                     code: codes::SCHEMA_INVALID.to_owned(),
                     message,
                     keyword: Some(e.kind().keyword().to_owned()),
+                    cell: None,
                 }
             })
             .collect()
