@@ -106,6 +106,7 @@ pub async fn submit(app: &App, body: &[u8]) -> Outcome {
         &operator(),
         SubmitRequest {
             body,
+            content: hub_app::submissions::Content::Json,
             expected: None,
             options: Options::default(),
             idempotency_key: None,

@@ -6,12 +6,14 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use hub_app::exports::templates::{TemplateKind, TemplateRequest};
+use hub_app::exports::{ExportFilters, ExportKind, ExportRequest};
 use hub_app::governance::meetings::{ActionItemInput, MeetingChange, MeetingInput};
 use hub_app::governance::taskforces::{TaskForceInput, TaskForceUpdate};
 use hub_app::governance::workplans::{ActivityInput, PlanInput, PlanParts};
 use hub_app::reference::{MappingRequest, RateInput};
 use hub_app::sources::NewSource;
-use hub_app::submissions::{Options, SubmissionFilter, SubmissionParts, SubmitRequest};
+use hub_app::submissions::{Content, Options, SubmissionFilter, SubmissionParts, SubmitRequest};
 use hub_app::tokens::TokenRequest;
 use hub_app::{App, AppError, AppResult, Caller};
 use hub_domain::Decimal;
@@ -21,6 +23,7 @@ use hub_domain::codes::{AgencyCode, CountryCode};
 use hub_domain::governance::{
     ActionStatus, ActivityStatus, DeliverableStatus, MeetingBody, ProgressRating,
 };
+use hub_domain::i18n::Lang;
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -138,6 +141,7 @@ fn operations() -> Vec<Operation> {
                     caller,
                     SubmitRequest {
                         body: &fx.report,
+                        content: Content::Json,
                         expected: None,
                         options: Options {
                             dry_run: true,
@@ -183,6 +187,33 @@ fn operations() -> Vec<Operation> {
             .await),
         op!("completeness", None, |app, caller, _fx| app
             .completeness(caller, "2026-Q1", "2026-Q2")
+            .await),
+        // Exports and templates (DESIGN §13, §14): open; what they hold follows clearance.
+        op!("export", None, |app, caller, fx| async {
+            let download = app
+                .export(
+                    caller,
+                    ExportRequest {
+                        kind: ExportKind::WorkPlan(fx.plan),
+                        format: Some("csv".into()),
+                        accept: None,
+                        lang: Lang::En,
+                        filters: ExportFilters::default(),
+                    },
+                )
+                .await?;
+            download.body.collect().await
+        }
+        .await),
+        op!("template", None, |app, caller, _fx| app
+            .template(
+                caller,
+                TemplateRequest {
+                    kind: TemplateKind::Bos,
+                    country: "COL".into(),
+                    lang: Lang::Es,
+                }
+            )
             .await),
         // Reference data ingestion harmonizes with.
         op!(
@@ -682,6 +713,7 @@ async fn a_country_token_submits_for_its_own_country_only() {
                 &colombia,
                 SubmitRequest {
                     body: &body,
+                    content: Content::Json,
                     expected: None,
                     options: Options::default(),
                     idempotency_key: None,

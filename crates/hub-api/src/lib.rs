@@ -12,6 +12,7 @@
 //! - [`graphql`]: the GraphQL schema, one module per area.
 //! - [`body`]: request bodies within the body limit; [`panic`]: panics answered `INTERNAL`.
 //! - [`rest`]: `POST /api/v1/submissions`, `GET /federation/v1/feed`.
+//! - [`exports`]: export and template downloads.
 //! - [`ratelimit`]: per-caller request limits.
 //! - [`health`], [`metrics`]: operator endpoints; [`page`]: the dashboard page.
 //! - [`node`]: `romt-hub country-node` over HTTP.
@@ -19,6 +20,7 @@
 pub mod auth;
 pub mod body;
 pub mod error;
+pub mod exports;
 pub mod graphql;
 pub mod health;
 pub mod metrics;

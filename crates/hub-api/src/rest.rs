@@ -1,4 +1,5 @@
-//! REST endpoints: `POST /api/v1/submissions` and `GET /federation/v1/feed`.
+//! REST endpoints: `POST /api/v1/submissions` and `GET /federation/v1/feed`; downloads are in
+//! [`crate::exports`].
 
 use axum::Extension;
 use axum::Json;
@@ -6,7 +7,7 @@ use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hub_app::sources::{FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT};
-use hub_app::submissions::{Options, SubmitRequest};
+use hub_app::submissions::{Content, Options, SubmitRequest, XLSX_CONTENT_TYPE};
 use std::collections::HashMap;
 
 use crate::auth::Caller;
@@ -71,7 +72,36 @@ fn flag(params: &HashMap<String, String>, name: &str) -> Result<bool, ApiError> 
     }
 }
 
-/// `POST /api/v1/submissions`: a `kpi-report` or `bos` document as the body. 201 stored, 200
+/// The file name of a workbook: `?filename=`, else the `filename` of `Content-Disposition`, else
+/// `workbook.xlsx`; only its last path segment is kept.
+fn workbook_name(params: &HashMap<String, String>, headers: &HeaderMap) -> String {
+    let from_header = || {
+        let value = headers
+            .get(axum::http::header::CONTENT_DISPOSITION)?
+            .to_str()
+            .ok()?;
+        value.split(';').find_map(|part| {
+            let (key, name) = part.trim().split_once('=')?;
+            (key.trim().eq_ignore_ascii_case("filename"))
+                .then(|| name.trim().trim_matches('"').to_owned())
+        })
+    };
+    let name = params
+        .get("filename")
+        .cloned()
+        .or_else(from_header)
+        .unwrap_or_default();
+    let name = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+    let name: String = name.chars().filter(|c| !c.is_control()).take(200).collect();
+    if name.is_empty() {
+        "workbook.xlsx".to_owned()
+    } else {
+        name
+    }
+}
+
+/// `POST /api/v1/submissions`: a `kpi-report` or `bos` document as the body, in JSON or as an
+/// XLSX workbook laid out as the templates are (DESIGN §14). 201 stored, 200
 /// duplicate, replay or dry run, 422 rejected (with the receipt), 409 revision clash, 401/403,
 /// 413, 415, 429.
 pub async fn submit(
@@ -94,13 +124,25 @@ pub async fn submit(
         ),
         None => None,
     };
-    let body = crate::body::read_json(request, state.config().max_body_bytes).await?;
+    let limit = state.config().max_body_bytes;
+    let workbook = crate::body::content_type(&request) == XLSX_CONTENT_TYPE;
+    let name = workbook.then(|| workbook_name(&params, &headers));
+    let body = if workbook {
+        crate::body::read_limited(request, limit).await?
+    } else {
+        crate::body::read_json(request, limit).await?
+    };
+    let content = match &name {
+        Some(name) => Content::Workbook { name },
+        None => Content::Json,
+    };
     let outcome = state
         .app()
         .submit(
             &caller,
             SubmitRequest {
                 body: &body,
+                content,
                 expected: None,
                 options,
                 idempotency_key: key,

@@ -5,7 +5,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post};
 
 use crate::state::AppState;
-use crate::{auth, graphql, health, page, ratelimit, request, rest};
+use crate::{auth, exports, graphql, health, page, ratelimit, request, rest};
 
 /// The hub's router: API routes behind authentication, operator routes open, every route with
 /// request ids, access logs and panic containment.
@@ -22,6 +22,15 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/graphql/ws", get(graphql::ws::handler))
         .route("/api/v1/submissions", post(rest::submit))
         .route("/federation/v1/feed", get(rest::feed))
+        .route("/api/v1/exports/values", get(exports::values))
+        .route("/api/v1/exports/regional", get(exports::regional))
+        .route("/api/v1/exports/bos", get(exports::bos))
+        .route("/api/v1/exports/workplans/{id}", get(exports::workplan))
+        .route(
+            "/api/v1/templates/kpi-report",
+            get(exports::kpi_report_template),
+        )
+        .route("/api/v1/templates/bos", get(exports::bos_template))
         // Layers run bottom-up: authentication first, then the caller's rate limit.
         .layer(from_fn_with_state(state.clone(), ratelimit::enforce))
         .layer(from_fn_with_state(state, auth::authenticate));

@@ -15,6 +15,7 @@
 //! - [`governance`]: task forces, work plans, meetings, action items (DESIGN §10).
 //! - [`sources`]: federation sources and sync runs (DESIGN §9).
 //! - [`reference`]: country teams, KPIs, rates, mappings, locked periods.
+//! - [`exports`]: exports (DESIGN §13) and spreadsheet templates (§14).
 //! - [`tokens`]: access tokens; [`audit`]: the audit log.
 
 pub mod app;
@@ -22,6 +23,7 @@ pub mod audit;
 pub mod caller;
 pub mod config;
 pub mod error;
+pub mod exports;
 pub mod figures;
 pub mod governance;
 pub mod reference;

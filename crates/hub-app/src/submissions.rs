@@ -16,17 +16,29 @@ use crate::error::{AppError, AppResult};
 use crate::figures::dataset::visible;
 use crate::{App, Caller};
 
+pub use hub_ingest::workbook::XLSX_CONTENT_TYPE;
 pub use hub_ingest::{Options, Outcome, Problem, Receipt};
 pub use hub_store::submissions::{
     AppliedMapping, Cba, CommonService, PlannedCa, Source as DocumentSource, StoredValue,
-    Submission, SubmissionFilter,
+    Submission, SubmissionFilter, WorkbookLineage,
 };
+
+/// What a submission's body is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Content<'a> {
+    /// A JSON document.
+    #[default]
+    Json,
+    /// An XLSX workbook laid out as the templates are, with the file name the sender gave.
+    Workbook { name: &'a str },
+}
 
 /// A document to push.
 #[derive(Debug, Clone, Copy)]
 pub struct SubmitRequest<'a> {
-    /// The document as received (JSON).
+    /// The body as received: JSON, or a workbook (see `content`).
     pub body: &'a [u8],
+    pub content: Content<'a>,
     /// The document type the entry point takes (`submitKpiReport` takes kpi-reports only).
     pub expected: Option<DocumentType>,
     pub options: Options,
@@ -216,18 +228,35 @@ impl App {
             Some(principal) => Origin::Push(principal.clone()),
             None => Origin::Seed,
         };
+        let workbook = match request.content {
+            Content::Json => None,
+            Content::Workbook { name } => match hub_ingest::workbook::read_workbook(request.body) {
+                Ok(workbook) => Some((name, workbook)),
+                Err(problems) => {
+                    let receipt = Receipt::rejected(problems);
+                    return Ok(Outcome {
+                        status: receipt.http_status(),
+                        receipt,
+                    });
+                }
+            },
+        };
+        let body = workbook.as_ref().map(|(_, w)| w.body());
         let outcome = self
             .ingestor()
             .submit(
                 self.db(),
                 hub_ingest::Request {
-                    body: request.body,
+                    body: body.as_deref().unwrap_or(request.body),
                     expected: request.expected,
                     origin: &origin,
                     options: request.options,
                     idempotency_key: request.idempotency_key,
                     received_at: None,
                     request_id: caller.request_id(),
+                    workbook: workbook
+                        .as_ref()
+                        .map(|(name, workbook)| hub_ingest::FromWorkbook { name, workbook }),
                 },
             )
             .await?;
@@ -395,5 +424,23 @@ impl OfflineValidator {
     /// The errors and warnings of one document, as checked on `today`.
     pub fn check(&self, body: &[u8], today: chrono::NaiveDate) -> (Vec<Problem>, Vec<Problem>) {
         hub_ingest::pipeline::validate_offline(&self.schemas, &self.reference, body, today)
+    }
+
+    /// The errors and warnings of a workbook, each with its cell; rows the workbook would leave
+    /// out count as errors here, so they get fixed before it is sent.
+    pub fn check_workbook(
+        &self,
+        bytes: &[u8],
+        today: chrono::NaiveDate,
+    ) -> (Vec<Problem>, Vec<Problem>) {
+        let workbook = match hub_ingest::workbook::read_workbook(bytes) {
+            Ok(workbook) => workbook,
+            Err(problems) => return (problems, vec![]),
+        };
+        let (mut errors, mut warnings) = self.check(&workbook.body(), today);
+        workbook.cells.annotate(&mut errors);
+        workbook.cells.annotate(&mut warnings);
+        errors.extend(workbook.rejected);
+        (errors, warnings)
     }
 }

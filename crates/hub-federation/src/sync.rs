@@ -337,6 +337,7 @@ async fn pull(
                         idempotency_key: None,
                         received_at: None,
                         request_id: None,
+                        workbook: None,
                     },
                 )
                 .await;

@@ -465,6 +465,7 @@ async fn submit(
             caller,
             SubmitRequest {
                 body: &body,
+                content: hub_app::submissions::Content::Json,
                 expected: Some(expected),
                 options,
                 idempotency_key: idempotency_key.as_deref(),

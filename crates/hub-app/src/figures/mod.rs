@@ -256,15 +256,26 @@ impl App {
         from: &str,
         to: &str,
     ) -> AppResult<Arc<Vec<CountryCompleteness>>> {
+        self.completeness_as_of(caller, from, to, None).await
+    }
+
+    /// The completeness matrix as it stood at `as_of` (exports).
+    pub(crate) async fn completeness_as_of(
+        &self,
+        caller: &Caller,
+        from: &str,
+        to: &str,
+        as_of: Option<DateTime<Utc>>,
+    ) -> AppResult<Arc<Vec<CountryCompleteness>>> {
         let viewer = caller.viewer();
         let periods = parse_range(from, to)?;
         let quarters = quarters_of(&periods);
-        let key = format!("completeness|{from}|{to}");
+        let key = format!("completeness|{from}|{to}|{as_of:?}");
         let today = today();
         self.figures()
             .get(self.db(), &viewer, key, today, async {
                 let dataset =
-                    Dataset::load(self.db(), &viewer, &quarters, Some(&[]), None, today).await?;
+                    Dataset::load(self.db(), &viewer, &quarters, Some(&[]), as_of, today).await?;
                 Ok(Cached::Completeness(Arc::new(completeness::completeness(
                     &dataset, &quarters,
                 ))))
