@@ -31,14 +31,20 @@ pub enum Command {
     /// Print the GraphQL schema (SDL), as checked in at graphql/schema.graphql.
     GraphqlSchema,
     /// Validate documents offline against the shared schemas and the region's reference data:
-    /// one line `FILE: POINTER: MESSAGE` per problem; exit 1 on any.
+    /// one line `FILE: POINTER: MESSAGE` per problem (`FILE: CELL (POINTER): ...` for a
+    /// workbook); exit 1 on any.
     Validate {
-        /// kpi-report, bos or country-feed JSON files.
+        /// kpi-report, bos or country-feed JSON files, or XLSX workbooks made from a template.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Submit a document to a hub and print its receipt.
+    /// Submit a document (JSON, or an XLSX workbook made from a template) to a hub and print
+    /// its receipt; every problem names its JSON pointer and, for a workbook, its cell.
     Submit(SubmitArgs),
+    /// Download an export from a hub (DESIGN §13) to a file or stdout.
+    Export(ExportArgs),
+    /// Write a spreadsheet template for a country team (DESIGN §14), from this hub's database.
+    Template(TemplateArgs),
     /// Manage exchange rates.
     #[command(subcommand)]
     Rates(RatesCommand),
@@ -91,7 +97,7 @@ pub enum SourcesCommand {
 
 #[derive(Debug, Args)]
 pub struct SubmitArgs {
-    /// The kpi-report or bos JSON file.
+    /// The kpi-report or bos JSON file, or an XLSX workbook (`.xlsx`).
     pub file: PathBuf,
     /// Base URL of the hub, e.g. https://hub.example.org.
     #[arg(long, env = "HUB_URL")]
@@ -108,6 +114,89 @@ pub struct SubmitArgs {
     /// Idempotency key, so a retried submission is applied once.
     #[arg(long)]
     pub idempotency_key: Option<String>,
+}
+
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportWhat {
+    /// Every current harmonized value with its lineage.
+    Values,
+    /// The regional figures of a year or quarter.
+    Regional,
+    /// BOS results per country and common service.
+    Bos,
+    /// A work plan in the UN INFO Joint Work Plan layout (needs --id).
+    Workplan,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    pub what: ExportWhat,
+    /// csv, xlsx, json, or sdmx-csv (values only); default csv.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Write to this file (default: stdout).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// en or es: headers and labels.
+    #[arg(long)]
+    pub lang: Option<String>,
+    /// The work plan's id (workplan).
+    #[arg(long)]
+    pub id: Option<i64>,
+    /// First period, YYYY-Qn or YYYY (values).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last period (values).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// KPI codes, comma-separated (values).
+    #[arg(long)]
+    pub kpi: Option<String>,
+    /// A country team (values, bos).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// The figures as they stood at this time, RFC 3339 (values, regional).
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// Year (regional).
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Quarter 1-4 (regional).
+    #[arg(long)]
+    pub quarter: Option<i32>,
+    /// Base URL of the hub.
+    #[arg(long, env = "HUB_URL")]
+    pub hub: String,
+    /// An access token (without one, PUBLIC data only).
+    #[arg(long, env = "HUB_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+}
+
+/// Which template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TemplateWhat {
+    /// A quarterly KPI report (needs --period).
+    KpiReport,
+    /// A Business Operations Strategy.
+    Bos,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    pub what: TemplateWhat,
+    /// The country team, e.g. COL.
+    #[arg(long)]
+    pub country: String,
+    /// The quarter of a KPI report, e.g. 2026-Q2.
+    #[arg(long)]
+    pub period: Option<String>,
+    /// en or es: instructions and labels.
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+    /// The file to write (default: the template's own name in the current folder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

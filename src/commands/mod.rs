@@ -9,11 +9,13 @@ use hub_app::{App, AppError, Config};
 use crate::cli::{Cli, Command};
 use crate::logging;
 
+mod export;
 mod federation;
 mod rates;
 mod seed;
 mod serve;
 mod submit;
+mod template;
 mod token;
 mod validate;
 
@@ -100,6 +102,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Validate { files } => validate::run(&files),
         Command::Submit(args) => submit::run(args).await,
+        Command::Export(args) => export::run(args).await,
+        Command::Template(args) => template::run(config, args).await,
         Command::Rates(crate::cli::RatesCommand::Import { file }) => {
             rates::import(config, &file).await
         }

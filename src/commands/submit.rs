@@ -1,7 +1,8 @@
-//! `romt-hub submit FILE --hub URL --token T`: push a document and print the receipt readably.
+//! `romt-hub submit FILE --hub URL --token T`: push a document (JSON or an XLSX workbook) and
+//! print the receipt readably, each problem with its pointer and, for a workbook, its cell.
 
 use anyhow::Context;
-use hub_app::submissions::Receipt;
+use hub_app::submissions::{Problem, Receipt, XLSX_CONTENT_TYPE};
 use hub_domain::submission::SubmissionStatus;
 
 use super::CliError;
@@ -16,14 +17,26 @@ pub async fn run(args: SubmitArgs) -> Result<(), CliError> {
         .timeout(std::time::Duration::from_secs(120))
         .build()
         .context("HTTP client")?;
+    let workbook = is_workbook(&args.file, &body);
+    let mut query = vec![
+        ("dryRun", args.dry_run.to_string()),
+        ("strict", args.strict.to_string()),
+    ];
+    if workbook && let Some(name) = args.file.file_name() {
+        query.push(("filename", name.to_string_lossy().into_owned()));
+    }
     let mut request = client
         .post(&url)
         .bearer_auth(&args.token)
-        .header("content-type", "application/json")
-        .query(&[
-            ("dryRun", args.dry_run.to_string()),
-            ("strict", args.strict.to_string()),
-        ])
+        .header(
+            "content-type",
+            if workbook {
+                XLSX_CONTENT_TYPE
+            } else {
+                "application/json"
+            },
+        )
+        .query(&query)
         .body(body);
     if let Some(key) = &args.idempotency_key {
         request = request.header("idempotency-key", key);
@@ -51,6 +64,26 @@ pub async fn run(args: SubmitArgs) -> Result<(), CliError> {
             args.file.display()
         ))),
         _ => Ok(()),
+    }
+}
+
+/// Whether a file is a workbook: named `.xlsx`, or a zip archive whatever its name.
+pub fn is_workbook(path: &std::path::Path, bytes: &[u8]) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+        || bytes.starts_with(b"PK\x03\x04")
+}
+
+/// Where a problem is: its cell and pointer for a workbook, else its pointer.
+pub fn place(p: &Problem) -> String {
+    let pointer = if p.pointer.is_empty() {
+        "(document)"
+    } else {
+        &p.pointer
+    };
+    match &p.cell {
+        Some(cell) => format!("{cell} ({pointer})"),
+        None => pointer.to_owned(),
     }
 }
 
@@ -87,12 +120,7 @@ fn render(file: &str, r: &Receipt) -> String {
         ("warning", &r.warnings),
     ] {
         for p in problems {
-            let pointer = if p.pointer.is_empty() {
-                "(document)"
-            } else {
-                &p.pointer
-            };
-            let _ = writeln!(out, "  {label} {pointer}: {} [{}]", p.message, p.code);
+            let _ = writeln!(out, "  {label} {}: {} [{}]", place(p), p.message, p.code);
         }
     }
     out

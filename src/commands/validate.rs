@@ -1,18 +1,12 @@
-//! `romt-hub validate FILE...`: offline validation with the hub's own checks.
+//! `romt-hub validate FILE...`: offline validation with the hub's own checks, of JSON documents
+//! and of workbooks made from the templates.
 
 use std::path::PathBuf;
 
 use hub_app::submissions::OfflineValidator;
 
 use super::CliError;
-
-fn shown(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "(document)"
-    } else {
-        pointer
-    }
-}
+use super::submit::{is_workbook, place};
 
 pub fn run(files: &[PathBuf]) -> Result<(), CliError> {
     let validator = OfflineValidator::new()?;
@@ -28,11 +22,15 @@ pub fn run(files: &[PathBuf]) -> Result<(), CliError> {
                 continue;
             }
         };
-        let (errors, warnings) = validator.check(&body, today);
+        let (errors, warnings) = if is_workbook(file, &body) {
+            validator.check_workbook(&body, today)
+        } else {
+            validator.check(&body, today)
+        };
         for problem in &errors {
             out!(
                 "{name}: {}: {} [{}]",
-                shown(&problem.pointer),
+                place(problem),
                 problem.message,
                 problem.code
             );
@@ -40,7 +38,7 @@ pub fn run(files: &[PathBuf]) -> Result<(), CliError> {
         for problem in &warnings {
             out!(
                 "{name}: {}: warning: {} [{}]",
-                shown(&problem.pointer),
+                place(problem),
                 problem.message,
                 problem.code
             );

@@ -17,6 +17,7 @@ mod access;
 mod analytics;
 mod audit;
 mod crash;
+mod exports;
 mod federation;
 mod foundation;
 mod governance;

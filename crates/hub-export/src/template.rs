@@ -467,7 +467,7 @@ fn services_sheet(
 }
 
 /// The KPIs a report asks for: for each service, its cost avoidance and the KPIs of its service
-/// line; then the country-level KPIs (no service line), once.
+/// line; then every other KPI once, at country level.
 fn value_rows<'a>(
     services: &'a [TemplateService],
     kpis: &'a [KpiDefinition],
@@ -482,8 +482,11 @@ fn value_rows<'a>(
             }
         }
     }
+    // Every other KPI once at country level: those of no service line, and those of a line
+    // the country runs no common service in (common premises, say), so each KPI has a row.
     for kpi in kpis {
-        if kpi.service_line.is_none() && kpi.code.as_str() != "CA" {
+        let listed = rows.iter().any(|(_, k)| k.code == kpi.code);
+        if !listed && kpi.code.as_str() != "CA" {
             rows.push((None, kpi));
         }
     }

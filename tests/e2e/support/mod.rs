@@ -7,3 +7,4 @@ pub mod process;
 
 pub use database::TestDatabase;
 pub use hub::TestHub;
+pub mod workbook;
