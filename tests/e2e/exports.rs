@@ -854,3 +854,83 @@ async fn values_export_in_sdmx_csv_follows_the_dataflow_structure() {
     assert_eq!(&rows[0][4], "2026-Q1");
     assert_eq!(&rows[0][9], "USD");
 }
+
+#[tokio::test]
+async fn graphql_gives_the_download_links_and_the_workbook_lineage() {
+    let (hub, token) = hub_with_col_bos().await;
+    let data = hub
+        .query_ok(
+            None,
+            r#"{
+                regional: exportUrl(kind: REGIONAL, format: XLSX, lang: ES, filters: { year: 2025 })
+                values: exportUrl(kind: VALUES, format: SDMX_CSV, filters: { from: "2025-Q1", kpi: "CA,PROC.LEADTIME" })
+                plan: exportUrl(kind: WORK_PLAN, filters: { workPlanId: "7" })
+                template: templateUrl(kind: KPI_REPORT, country: "col", period: "2026-Q2", lang: ES)
+                kpis { code name nameEs }
+            }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        data["regional"],
+        "/api/v1/exports/regional?format=xlsx&year=2025&lang=es"
+    );
+    assert_eq!(
+        data["values"],
+        "/api/v1/exports/values?format=sdmx-csv&from=2025-Q1&kpi=CA%2CPROC.LEADTIME"
+    );
+    assert_eq!(data["plan"], "/api/v1/exports/workplans/7");
+    assert_eq!(
+        data["template"],
+        "/api/v1/templates/kpi-report?country=COL&period=2026-Q2&lang=es"
+    );
+    let ca = data["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["code"] == "CA")
+        .unwrap();
+    assert_eq!(ca["nameEs"], "Costos evitados realizados");
+    // The links work as given.
+    let (status, _, _) = get(&hub, Some(&token), data["template"].as_str().unwrap()).await;
+    assert_eq!(status, 200);
+    let refused = hub
+        .graphql(
+            None,
+            "{ exportUrl(kind: REGIONAL, format: SDMX_CSV) }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        crate::support::hub::error_code(&refused),
+        "VALIDATION_FAILED"
+    );
+
+    // A submission made from a workbook names it, and its problems name their cells.
+    let mut book = col_template(&hub, &token, "en").await;
+    let pct = book.find("Values", &[("kpi", "ADMIN.CP.PCT")]);
+    book.set("Values", pct, "value", Data::Float(130.0));
+    let ca_row = book.find(
+        "Values",
+        &[("kpi", "CA"), ("commonService", "COL-PROC-TRAVEL")],
+    );
+    book.set("Values", ca_row, "value", Data::Float(1000.0));
+    let (status, receipt) =
+        submit_workbook(&hub, &token, book.write(), "?filename=informe.xlsx", &[]).await;
+    assert_eq!(status, 201, "{receipt:#}");
+    let data = hub
+        .query_ok(
+            Some(&token),
+            "query($id: ID!) { submission(id: $id) { workbook { name sha256 } } }",
+            json!({ "id": receipt["id"] }),
+        )
+        .await;
+    assert_eq!(data["submission"]["workbook"]["name"], "informe.xlsx");
+    assert_eq!(
+        data["submission"]["workbook"]["sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
+        64
+    );
+}

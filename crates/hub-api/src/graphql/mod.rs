@@ -22,6 +22,7 @@ use crate::metrics::Metrics;
 pub mod access;
 pub mod admin;
 pub mod analytics;
+pub mod exports;
 pub mod federation;
 pub mod governance;
 pub mod http;
@@ -38,6 +39,7 @@ pub struct QueryRoot(
     access::AccessQuery,
     submission::SubmissionQuery,
     analytics::AnalyticsQuery,
+    exports::ExportQuery,
     federation::FederationQuery,
     governance::GovernanceQuery,
     admin::AdminQuery,

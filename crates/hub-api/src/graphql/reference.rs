@@ -88,6 +88,8 @@ impl CountryTeamView {
 pub struct KpiView {
     pub code: String,
     pub name: String,
+    /// The name in Spanish (the UN's terms, `glossary-en-es.csv`).
+    pub name_es: String,
     pub unit: Unit,
     /// Which way is better.
     pub direction: Direction,
@@ -103,6 +105,7 @@ impl From<KpiDefinition> for KpiView {
     fn from(k: KpiDefinition) -> Self {
         Self {
             code: k.code.to_string(),
+            name_es: k.name_in(hub_domain::i18n::Lang::Es).to_owned(),
             name: k.name,
             unit: k.unit,
             direction: k.direction,

@@ -32,6 +32,8 @@ pub struct ProblemView {
     pub message: String,
     /// The JSON Schema keyword that failed, for schema errors.
     pub keyword: Option<String>,
+    /// The spreadsheet cell the problem came from (e.g. `Values!C7`), for a workbook.
+    pub cell: Option<String>,
 }
 
 impl From<Problem> for ProblemView {
@@ -41,8 +43,19 @@ impl From<Problem> for ProblemView {
             code: p.code,
             message: p.message,
             keyword: p.keyword,
+            cell: p.cell,
         }
     }
+}
+
+/// The workbook a document was made from (DESIGN §14).
+#[derive(SimpleObject, Debug, Clone)]
+#[graphql(name = "WorkbookLineage")]
+pub struct WorkbookView {
+    /// The file name the sender gave.
+    pub name: String,
+    /// SHA-256 of the workbook's bytes, hex.
+    pub sha256: String,
 }
 
 /// What the hub did with a submitted document.
@@ -354,6 +367,13 @@ impl SubmissionView {
     }
     async fn source(&self) -> SubmissionSource {
         SubmissionSource::from(&self.0.submission.source)
+    }
+    /// The workbook this document was made from, when it came as one.
+    async fn workbook(&self) -> Option<WorkbookView> {
+        self.0.submission.workbook.as_ref().map(|w| WorkbookView {
+            name: w.name.clone(),
+            sha256: w.sha256.clone(),
+        })
     }
     async fn accepted_values(&self) -> i32 {
         self.0.submission.accepted_values

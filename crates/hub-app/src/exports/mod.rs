@@ -301,44 +301,49 @@ impl App {
             ExportKind::WorkPlan(id) => workplan::start(self, caller, &request, format, id).await,
         }
     }
+}
 
-    /// The link to an export (its path and query under the hub), for GraphQL and the pages;
-    /// checks the format against what the export offers.
-    pub fn export_link(
-        &self,
-        kind: ExportKind,
-        format: Option<ExportFormat>,
-        lang: Option<Lang>,
-        filters: &ExportFilters,
-    ) -> AppResult<String> {
-        let mut query = filters.query();
-        if let Some(format) = format {
-            if !kind.formats().contains(&format) {
-                return Err(AppError::invalid(
-                    "format",
-                    format!(
-                        "the {} export is not offered as {}",
-                        kind.path(),
-                        format.as_str()
-                    ),
-                ));
-            }
-            query.insert(0, ("format", format.as_str().to_owned()));
+/// The link to an export (its path and query under the hub), for GraphQL and the pages;
+/// checks the format against what the export offers.
+pub fn export_link(
+    kind: ExportKind,
+    format: Option<ExportFormat>,
+    lang: Option<Lang>,
+    filters: &ExportFilters,
+) -> AppResult<String> {
+    let mut query = filters.query();
+    if let Some(format) = format {
+        if !kind.formats().contains(&format) {
+            return Err(AppError::invalid(
+                "format",
+                format!(
+                    "the {} export is not offered as {}",
+                    kind.path(),
+                    format.as_str()
+                ),
+            ));
         }
-        if let Some(lang) = lang {
-            query.push(("lang", lang.as_str().to_owned()));
-        }
-        let query: Vec<String> = query
-            .into_iter()
-            .map(|(k, v)| format!("{k}={}", percent_encode(&v)))
-            .collect();
-        let path = format!("/api/v1/exports/{}", kind.path());
-        Ok(if query.is_empty() {
-            path
-        } else {
-            format!("{path}?{}", query.join("&"))
-        })
+        query.insert(0, ("format", format.as_str().to_owned()));
     }
+    if let Some(lang) = lang {
+        query.push(("lang", lang.as_str().to_owned()));
+    }
+    Ok(with_query(
+        &format!("/api/v1/exports/{}", kind.path()),
+        &query,
+    ))
+}
+
+/// A path with its query, values percent-encoded.
+pub(crate) fn with_query(path: &str, query: &[(&'static str, String)]) -> String {
+    if query.is_empty() {
+        return path.to_owned();
+    }
+    let query: Vec<String> = query
+        .iter()
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .collect();
+    format!("{path}?{}", query.join("&"))
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay).

@@ -43,6 +43,28 @@ pub struct TemplateFile {
     pub bytes: Vec<u8>,
 }
 
+/// The link to a template (its path and query under the hub), for GraphQL and the pages.
+pub fn template_link(kind: TemplateKind, country: &str, lang: Option<Lang>) -> AppResult<String> {
+    let code = CountryCode::parse(country.trim().to_uppercase().as_str())
+        .map_err(|e| AppError::invalid("country", e))?;
+    let mut query = vec![("country", code.to_string())];
+    let path = match kind {
+        TemplateKind::KpiReport { period } => {
+            let period: Period = period
+                .trim()
+                .parse()
+                .map_err(|e| AppError::invalid("period", e))?;
+            query.push(("period", period.to_string()));
+            "/api/v1/templates/kpi-report"
+        }
+        TemplateKind::Bos => "/api/v1/templates/bos",
+    };
+    if let Some(lang) = lang {
+        query.push(("lang", lang.as_str().to_owned()));
+    }
+    Ok(super::with_query(path, &query))
+}
+
 fn template_service(service: &CommonService) -> TemplateService {
     TemplateService {
         id: service.service_id.clone(),
