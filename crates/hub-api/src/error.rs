@@ -160,6 +160,33 @@ impl ApiError {
     }
 }
 
+/// The body of every REST error response, as the OpenAPI document describes it (the
+/// extensions of [`ApiError`] plus its message; the same fields GraphQL errors carry).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorDetail {
+    /// Stable code: `UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`, `VALIDATION_FAILED`,
+    /// `CONFLICT`, `IDEMPOTENCY_KEY_REUSED`, `RATE_LIMITED`, `PAYLOAD_TOO_LARGE`,
+    /// `UNSUPPORTED_MEDIA_TYPE`, `METHOD_NOT_ALLOWED`, `NOT_ACCEPTABLE`, `BAD_REQUEST`,
+    /// `UNAVAILABLE`, `INTERNAL`.
+    pub code: String,
+    pub message: String,
+    /// The argument at fault (`VALIDATION_FAILED`).
+    pub field: Option<String>,
+    /// Seconds to wait (`RATE_LIMITED`; also the `Retry-After` header).
+    pub retry_after_seconds: Option<u64>,
+    /// The limit passed (`PAYLOAD_TOO_LARGE`).
+    pub limit: Option<u64>,
+    /// The request id to quote (`INTERNAL`).
+    pub request_id: Option<String>,
+}
+
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
         match err {

@@ -15,7 +15,7 @@ use hub_app::exports::{Download, ExportFilters, ExportKind, ExportRequest};
 use hub_domain::i18n::Lang;
 
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 type Params = HashMap<String, String>;
@@ -141,6 +141,28 @@ fn kind_label(kind: ExportKind) -> &'static str {
 }
 
 /// `GET /api/v1/exports/values?from=&to=&kpi=&country=&asOf=&format=&lang=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/exports/values",
+    tag = "exports",
+    description = "Every current harmonized value the caller may see, with its lineage (DESIGN §13).",
+    params(
+        ("format" = Option<String>, Query, description = "csv, xlsx or json (values also sdmx-csv); else the Accept header; else csv"),
+        ("lang" = Option<String>, Query, description = "en or es: headers and labels; else Accept-Language; else en"),
+        ("from" = Option<String>, Query, description = "First period, YYYY-Qn or YYYY (default: the first the hub stores)"),
+        ("to" = Option<String>, Query, description = "Last period (default: the current quarter)"),
+        ("kpi" = Option<String>, Query, description = "KPI codes, comma-separated"),
+        ("country" = Option<String>, Query, description = "A country team, e.g. COL"),
+        ("asOf" = Option<String>, Query, description = "The values as they stood at this time (RFC 3339)"),
+    ),
+    responses(
+        (status = 200, description = "The export, as an attachment (`Content-Disposition`), streamed", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"), ("application/vnd.sdmx.data+csv"))),
+        (status = 401, description = "A bad or revoked token", body = ErrorBody),
+        (status = 422, description = "A malformed or out-of-range parameter; `error.field` names it", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody)
+    ),
+    security((), ("bearer" = []))
+)]
 pub async fn values(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -151,6 +173,26 @@ pub async fn values(
 }
 
 /// `GET /api/v1/exports/regional?year=&quarter=&asOf=&format=&lang=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/exports/regional",
+    tag = "exports",
+    description = "The regional figures of a year or quarter: XLSX sheets Summary, ByKpi, ByCountry, PlannedVsRealized, Completeness, DataQuality, Notes; CSV and JSON give ByKpi.",
+    params(
+        ("format" = Option<String>, Query, description = "csv, xlsx or json (values also sdmx-csv); else the Accept header; else csv"),
+        ("lang" = Option<String>, Query, description = "en or es: headers and labels; else Accept-Language; else en"),
+        ("year" = Option<String>, Query, description = "The year (default: the current one)"),
+        ("quarter" = Option<String>, Query, description = "A quarter 1-4 of the year"),
+        ("asOf" = Option<String>, Query, description = "The figures as they stood at this time (RFC 3339)"),
+    ),
+    responses(
+        (status = 200, description = "The export, as an attachment (`Content-Disposition`), streamed", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"))),
+        (status = 401, description = "A bad or revoked token", body = ErrorBody),
+        (status = 422, description = "A malformed or out-of-range parameter; `error.field` names it", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody)
+    ),
+    security((), ("bearer" = []))
+)]
 pub async fn regional(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -161,6 +203,24 @@ pub async fn regional(
 }
 
 /// `GET /api/v1/exports/bos?country=&format=&lang=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/exports/bos",
+    tag = "exports",
+    description = "BOS results per country and common service: CBA, priority ratio, planned and realized cost avoidance per year in USD, realization rate.",
+    params(
+        ("format" = Option<String>, Query, description = "csv, xlsx or json (values also sdmx-csv); else the Accept header; else csv"),
+        ("lang" = Option<String>, Query, description = "en or es: headers and labels; else Accept-Language; else en"),
+        ("country" = Option<String>, Query, description = "A country team, e.g. COL (default: all)"),
+    ),
+    responses(
+        (status = 200, description = "The export, as an attachment (`Content-Disposition`), streamed", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"))),
+        (status = 401, description = "A bad or revoked token", body = ErrorBody),
+        (status = 422, description = "A malformed or out-of-range parameter; `error.field` names it", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody)
+    ),
+    security((), ("bearer" = []))
+)]
 pub async fn bos(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -171,6 +231,25 @@ pub async fn bos(
 }
 
 /// `GET /api/v1/exports/workplans/{id}?format=&lang=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/exports/workplans/{id}",
+    tag = "exports",
+    description = "A ROMT work plan in the UN INFO Joint Work Plan layout: one row per activity.",
+    params(
+        ("format" = Option<String>, Query, description = "csv, xlsx or json (values also sdmx-csv); else the Accept header; else csv"),
+        ("lang" = Option<String>, Query, description = "en or es: headers and labels; else Accept-Language; else en"),
+        ("id" = String, Path, description = "The work plan's id"),
+    ),
+    responses(
+        (status = 200, description = "The export, as an attachment (`Content-Disposition`), streamed", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"))),
+        (status = 404, description = "No such work plan, or one the caller may not see", body = ErrorBody),
+        (status = 401, description = "A bad or revoked token", body = ErrorBody),
+        (status = 422, description = "A malformed or out-of-range parameter; `error.field` names it", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody)
+    ),
+    security((), ("bearer" = []))
+)]
 pub async fn workplan(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -220,6 +299,24 @@ async fn template(
 }
 
 /// `GET /api/v1/templates/kpi-report?country=&period=&lang=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/templates/kpi-report",
+    tag = "templates",
+    description = "A quarterly KPI report template for a country team, pre-filled from its current BOS and the catalogue (DESIGN §14).",
+    params(
+        ("country" = String, Query, description = "The country team, e.g. COL"),
+        ("period" = String, Query, description = "The quarter, e.g. 2026-Q2"),
+        ("lang" = Option<String>, Query, description = "en or es: instructions and labels; else Accept-Language; else en"),
+    ),
+    responses(
+        (status = 200, description = "The XLSX workbook, as an attachment", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "A bad or revoked token", body = ErrorBody),
+        (status = 422, description = "A malformed or unknown country or period; `error.field` names it", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody)
+    ),
+    security((), ("bearer" = []))
+)]
 pub async fn kpi_report_template(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -239,6 +336,23 @@ pub async fn kpi_report_template(
 }
 
 /// `GET /api/v1/templates/bos?country=&lang=`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/templates/bos",
+    tag = "templates",
+    description = "A BOS template for a country team, pre-filled from its current BOS (DESIGN §14).",
+    params(
+        ("country" = String, Query, description = "The country team, e.g. COL"),
+        ("lang" = Option<String>, Query, description = "en or es: instructions and labels; else Accept-Language; else en"),
+    ),
+    responses(
+        (status = 200, description = "The XLSX workbook, as an attachment", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "A bad or revoked token", body = ErrorBody),
+        (status = 422, description = "A malformed or unknown country or period; `error.field` names it", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody)
+    ),
+    security((), ("bearer" = []))
+)]
 pub async fn bos_template(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

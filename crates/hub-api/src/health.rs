@@ -9,11 +9,18 @@ use serde_json::json;
 use crate::state::AppState;
 
 /// `GET /healthz`: the process is alive.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "`{\"status\": \"ok\"}`", content_type = "application/json")))]
 pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// `GET /readyz`: 200 when the database answers and every migration is applied, else 503.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "`{\"status\": \"ready\"}`", content_type = "application/json"),
+        (status = 503, description = "The database does not answer or migrations are pending", content_type = "application/json")
+    ))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     match state.app().readiness().await {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),

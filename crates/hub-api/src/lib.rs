@@ -12,7 +12,7 @@
 //! - [`graphql`]: the GraphQL schema, one module per area.
 //! - [`body`]: request bodies within the body limit; [`panic`]: panics answered `INTERNAL`.
 //! - [`rest`]: `POST /api/v1/submissions`, `GET /federation/v1/feed`.
-//! - [`exports`]: export and template downloads.
+//! - [`exports`]: export and template downloads; [`openapi`]: the REST description.
 //! - [`ratelimit`]: per-caller request limits.
 //! - [`health`], [`metrics`]: operator endpoints; [`page`]: the dashboard page.
 //! - [`node`]: `romt-hub country-node` over HTTP.
@@ -25,6 +25,7 @@ pub mod graphql;
 pub mod health;
 pub mod metrics;
 pub mod node;
+pub mod openapi;
 pub mod page;
 pub mod panic;
 pub mod ratelimit;

@@ -7,15 +7,34 @@ use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hub_app::sources::{FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT};
-use hub_app::submissions::{Content, Options, SubmitRequest, XLSX_CONTENT_TYPE};
+use hub_app::submissions::{Content, Options, Receipt, SubmitRequest, XLSX_CONTENT_TYPE};
 use std::collections::HashMap;
 
 use crate::auth::Caller;
-use crate::error::ApiError;
+use crate::error::{ApiError, ErrorBody};
 use crate::state::AppState;
 
 /// `GET /federation/v1/feed?since=CURSOR&limit=N`: the hub's accepted documents, oldest first,
 /// that the caller may see whole, as a `country-feed`; `ETag` and `If-None-Match` give 304.
+#[utoipa::path(
+    get,
+    path = "/federation/v1/feed",
+    tag = "federation",
+    description = "The hub's accepted documents, oldest first, that the caller may see whole, as a country-feed document (schemas/country-feed.v1.schema.json).",
+    params(
+        ("since" = Option<String>, Query, description = "The cursor a previous page returned (`nextCursor`)"),
+        ("limit" = Option<String>, Query, description = "Documents per page, 1 to the maximum (default 50)"),
+        ("If-None-Match" = Option<String>, Header, description = "The ETag of a page already held: 304 when unchanged"),
+    ),
+    responses(
+        (status = 200, description = "A page of the feed (country-feed JSON), with an ETag", content_type = "application/json"),
+        (status = 304, description = "Unchanged since the given ETag"),
+        (status = 401, description = "A bad or revoked token", body = ErrorBody),
+        (status = 422, description = "A malformed cursor or limit", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody)
+    ),
+    security((), ("bearer" = []))
+)]
 pub async fn feed(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -101,9 +120,39 @@ fn workbook_name(params: &HashMap<String, String>, headers: &HeaderMap) -> Strin
 }
 
 /// `POST /api/v1/submissions`: a `kpi-report` or `bos` document as the body, in JSON or as an
-/// XLSX workbook laid out as the templates are (DESIGN §14). 201 stored, 200
-/// duplicate, replay or dry run, 422 rejected (with the receipt), 409 revision clash, 401/403,
-/// 413, 415, 429.
+/// XLSX workbook laid out as the templates are (DESIGN §14). 201 stored, 200 duplicate, replay or
+/// dry run, 422 rejected (with the receipt), 409 revision clash, 401/403, 413, 415, 429.
+#[utoipa::path(
+    post,
+    path = "/api/v1/submissions",
+    tag = "submissions",
+    description = "Submits a kpi-report or bos document (JSON, or an XLSX workbook made from a template). The receipt lists every problem with its JSON pointer and, for a workbook, its cell.",
+    params(
+        ("dryRun" = Option<bool>, Query, description = "Check everything, store nothing"),
+        ("strict" = Option<bool>, Query, description = "Reject the whole document if any value is rejected"),
+        ("filename" = Option<String>, Query, description = "The workbook's file name, kept in lineage (else Content-Disposition, else workbook.xlsx)"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Applies a retried request once; a replay answers the first receipt"),
+    ),
+    request_body(
+        description = "The document",
+        content(
+            ("application/json"),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )
+    ),
+    responses(
+        (status = 201, description = "Stored", body = Receipt),
+        (status = 200, description = "A duplicate, a replay or a dry run", body = Receipt),
+        (status = 422, description = "Rejected, with the receipt (or a bad parameter)", body = Receipt),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The token may not submit for this country", body = ErrorBody),
+        (status = 409, description = "The revision clashes with a stored one, or the key is in flight", body = Receipt),
+        (status = 413, description = "The body exceeds HUB_MAX_BODY_BYTES", body = ErrorBody),
+        (status = 415, description = "Neither JSON nor an XLSX workbook", body = ErrorBody),
+        (status = 429, description = "Too many requests", body = ErrorBody)
+    ),
+    security(("bearer" = []))
+)]
 pub async fn submit(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,

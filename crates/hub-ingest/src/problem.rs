@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One problem at one place of a document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
     /// JSON pointer into the document (`""` is the whole document).

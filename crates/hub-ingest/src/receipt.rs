@@ -9,10 +9,13 @@ use crate::problem::{Problem, codes};
 
 /// The outcome of one document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Receipt {
     /// The stored submission (the existing one for a duplicate); none when nothing was stored.
     pub id: Option<i64>,
+    /// `ACCEPTED`, `ACCEPTED_WITH_WARNINGS`, `DUPLICATE` or `REJECTED`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "ACCEPTED"))]
     pub status: SubmissionStatus,
     pub document_type: Option<String>,
     pub country: Option<String>,
