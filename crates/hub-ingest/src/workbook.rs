@@ -615,7 +615,8 @@ pub fn read_workbook(bytes: &[u8]) -> Result<WorkbookDocument, Vec<Problem>> {
                 set_path(&mut doc, key, value);
                 reading.cells.put(pointer_of("", key), report.cell(*row, 1));
             }
-            Ok(None) => {}
+            // An empty field is still where a "required" problem should point.
+            Ok(None) => reading.cells.put(pointer_of("", key), report.cell(*row, 1)),
             Err(()) => header_bad.push(*key),
         }
     }
