@@ -48,7 +48,14 @@ fn status_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix(field)?.trim_start_matches(':').split_whitespace().next()?.parse().ok())
+        .find_map(|l| {
+            l.strip_prefix(field)?
+                .trim_start_matches(':')
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
         .unwrap_or(0)
 }
 
@@ -115,7 +122,12 @@ async fn floor(db: &DatabaseConnection) -> (u64, Duration) {
             .await
             .expect("values");
         for r in rows {
-            let text = |c: &str| r.try_get::<Option<String>>("", c).ok().flatten().unwrap_or_default();
+            let text = |c: &str| {
+                r.try_get::<Option<String>>("", c)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default()
+            };
             let revision: i32 = r.try_get("", "revision").unwrap_or_default();
             let submission: i64 = r.try_get("", "submission_id").unwrap_or_default();
             out.write_record([
@@ -146,7 +158,9 @@ async fn floor(db: &DatabaseConnection) -> (u64, Duration) {
 
 #[tokio::main]
 async fn main() {
-    println!("| database | values | format | bytes | time (s) | values/s | floor (s) | time / floor | peak RSS above idle (MiB) |");
+    println!(
+        "| database | values | format | bytes | time (s) | values/s | floor (s) | time / floor | peak RSS above idle (MiB) |"
+    );
     println!("|---|---:|---|---:|---:|---:|---:|---:|---:|");
     for bench in databases().await {
         let start = Instant::now();
