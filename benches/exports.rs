@@ -108,8 +108,7 @@ async fn floor(db: &DatabaseConnection) -> (u64, Duration) {
         ))
         .await
         .expect("reports");
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let mut bytes = 0u64;
+    let mut out = csv::Writer::from_writer(Counted(0));
     for row in ids {
         let id: i64 = row.try_get("", "id").expect("id");
         let rows = db
@@ -150,10 +149,22 @@ async fn floor(db: &DatabaseConnection) -> (u64, Duration) {
             .expect("csv");
         }
         out.flush().expect("flush");
-        bytes += out.get_ref().len() as u64;
-        out.get_mut().clear();
     }
-    (bytes, start.elapsed())
+    (out.get_ref().0, start.elapsed())
+}
+
+/// A sink that counts what is written to it, as a client reading a download would.
+struct Counted(u64);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len() as u64;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[tokio::main]

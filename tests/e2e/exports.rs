@@ -934,3 +934,101 @@ async fn graphql_gives_the_download_links_and_the_workbook_lineage() {
         64
     );
 }
+
+#[tokio::test]
+async fn the_cli_writes_templates_submits_workbooks_and_downloads_exports() {
+    let (hub, token) = hub_with_col_bos().await;
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("COL-2026-Q2.xlsx");
+    let out = hub
+        .cli(&[
+            "template",
+            "kpi-report",
+            "--country",
+            "COL",
+            "--period",
+            "2026-Q2",
+            "--lang",
+            "es",
+            "--out",
+            template.to_str().unwrap(),
+        ])
+        .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        crate::support::hub::stderr(&out)
+    );
+    let mut book = Book::read(&std::fs::read(&template).unwrap());
+    book.find("Services", &[("id", "COL-PROC-TRAVEL")]);
+    let pct = book.find("Values", &[("kpi", "ADMIN.CP.PCT")]);
+    book.set("Values", pct, "value", Data::String("120 %".into()));
+    let ca = book.find(
+        "Values",
+        &[("kpi", "CA"), ("commonService", "COL-PROC-TRAVEL")],
+    );
+    book.set("Values", ca, "value", Data::String("2.500.000".into()));
+    book.set_field("preparedBy.agency", Data::String("UNDP".into()));
+    std::fs::write(&template, book.write()).unwrap();
+
+    let out = hub
+        .cli(&[
+            "submit",
+            template.to_str().unwrap(),
+            "--hub",
+            &hub.url,
+            "--token",
+            &token,
+        ])
+        .await;
+    let printed = crate::support::hub::stdout(&out);
+    assert!(
+        out.status.success(),
+        "{printed}{}",
+        crate::support::hub::stderr(&out)
+    );
+    assert!(printed.contains("ACCEPTED_WITH_WARNINGS"), "{printed}");
+    assert!(
+        printed.contains(&format!("{} (/values/", cell(&book, pct, "value")))
+            && printed.contains("PERCENT_OUT_OF_RANGE"),
+        "the receipt names the cell: {printed}"
+    );
+
+    let csv_path = dir.path().join("values.csv");
+    let out = hub
+        .cli(&[
+            "export",
+            "values",
+            "--country",
+            "COL",
+            "--lang",
+            "es",
+            "--out",
+            csv_path.to_str().unwrap(),
+            "--hub",
+            &hub.url,
+            "--token",
+            &token,
+        ])
+        .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        crate::support::hub::stderr(&out)
+    );
+    let csv = std::fs::read(&csv_path).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    assert_eq!(&reader.headers().unwrap()[0], "País");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1, "the CA value of 2026-Q2");
+    assert_eq!(&rows[0][7], "2500000");
+
+    // A mistake in the arguments is exit code 2 with the hub's message.
+    let out = hub
+        .cli(&["export", "values", "--format", "pdf", "--hub", &hub.url])
+        .await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(crate::support::hub::stderr(&out).contains("format"));
+    let out = hub.cli(&["export", "workplan", "--hub", &hub.url]).await;
+    assert_eq!(out.status.code(), Some(2));
+}
