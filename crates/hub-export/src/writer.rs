@@ -250,7 +250,8 @@ fn excel_date(date: chrono::NaiveDate) -> Result<ExcelDateTime, ExportError> {
 
 enum Out {
     Csv {
-        writer: csv::Writer<Vec<u8>>,
+        // Boxed: the csv writer's buffer state is large beside the other variants.
+        writer: Box<csv::Writer<Vec<u8>>>,
         keys_as_headers: bool,
     },
     Json {
@@ -282,7 +283,7 @@ impl Writer {
     pub fn new(format: ExportFormat) -> Self {
         let out = match format {
             ExportFormat::Csv | ExportFormat::SdmxCsv => Out::Csv {
-                writer: csv::Writer::from_writer(Vec::new()),
+                writer: Box::new(csv::Writer::from_writer(Vec::new())),
                 keys_as_headers: format == ExportFormat::SdmxCsv,
             },
             ExportFormat::Json => Out::Json {
@@ -435,7 +436,8 @@ impl Writer {
         match &mut self.out {
             Out::Csv { writer, .. } => {
                 // A fresh writer per chunk: `into_inner` hands out what was written.
-                let full = std::mem::replace(writer, csv::Writer::from_writer(Vec::new()));
+                let full =
+                    std::mem::replace(writer, Box::new(csv::Writer::from_writer(Vec::new())));
                 full.into_inner().unwrap_or_default()
             }
             Out::Json { buffer, .. } => std::mem::take(buffer),

@@ -183,7 +183,7 @@ pub(crate) async fn start(
                 let mut flags = Vec::new();
                 let planned_usd = match (amount, CurrencyCode::parse(&currency)) {
                     (Some(amount), Ok(code)) => {
-                        let month = Month::new(year, 12).map_err(|e| AppError::internal(e))?;
+                        let month = Month::new(year, 12).map_err(AppError::internal)?;
                         let table = rates.get(&currency);
                         let conversion = convert(amount, &code, month, |m| {
                             table.and_then(|t| t.get(&m)).copied()
