@@ -16,6 +16,7 @@ use hub_domain::i18n::Lang;
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ErrorBody};
+use crate::openapi::DownloadRefusals;
 use crate::state::AppState;
 
 type Params = HashMap<String, String>;
@@ -157,9 +158,7 @@ fn kind_label(kind: ExportKind) -> &'static str {
     ),
     responses(
         (status = 200, description = "The export, as an attachment (`Content-Disposition`), streamed", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"), ("application/vnd.sdmx.data+csv"))),
-        (status = 401, description = "A bad or revoked token", body = ErrorBody),
-        (status = 422, description = "A malformed or out-of-range parameter; `error.field` names it", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody)
+        DownloadRefusals
     ),
     security((), ("bearer" = []))
 )]
@@ -187,9 +186,7 @@ pub async fn values(
     ),
     responses(
         (status = 200, description = "The export, as an attachment (`Content-Disposition`), streamed", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"))),
-        (status = 401, description = "A bad or revoked token", body = ErrorBody),
-        (status = 422, description = "A malformed or out-of-range parameter; `error.field` names it", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody)
+        DownloadRefusals
     ),
     security((), ("bearer" = []))
 )]
@@ -215,9 +212,7 @@ pub async fn regional(
     ),
     responses(
         (status = 200, description = "The export, as an attachment (`Content-Disposition`), streamed", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"))),
-        (status = 401, description = "A bad or revoked token", body = ErrorBody),
-        (status = 422, description = "A malformed or out-of-range parameter; `error.field` names it", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody)
+        DownloadRefusals
     ),
     security((), ("bearer" = []))
 )]
@@ -244,9 +239,7 @@ pub async fn bos(
     responses(
         (status = 200, description = "The export, as an attachment (`Content-Disposition`), streamed", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("application/json"))),
         (status = 404, description = "No such work plan, or one the caller may not see", body = ErrorBody),
-        (status = 401, description = "A bad or revoked token", body = ErrorBody),
-        (status = 422, description = "A malformed or out-of-range parameter; `error.field` names it", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody)
+        DownloadRefusals
     ),
     security((), ("bearer" = []))
 )]
@@ -311,9 +304,7 @@ async fn template(
     ),
     responses(
         (status = 200, description = "The XLSX workbook, as an attachment", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, description = "A bad or revoked token", body = ErrorBody),
-        (status = 422, description = "A malformed or unknown country or period; `error.field` names it", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody)
+        DownloadRefusals
     ),
     security((), ("bearer" = []))
 )]
@@ -347,9 +338,7 @@ pub async fn kpi_report_template(
     ),
     responses(
         (status = 200, description = "The XLSX workbook, as an attachment", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 401, description = "A bad or revoked token", body = ErrorBody),
-        (status = 422, description = "A malformed or unknown country or period; `error.field` names it", body = ErrorBody),
-        (status = 429, description = "Too many requests", body = ErrorBody)
+        DownloadRefusals
     ),
     security((), ("bearer" = []))
 )]

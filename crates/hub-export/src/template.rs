@@ -638,6 +638,33 @@ fn kpi_report_steps(template: &KpiReportTemplate<'_>) -> (String, Vec<String>) {
     }
 }
 
+/// The `Report` rows of a template: each field key with its pre-filled value and whether the
+/// user should edit it. `own` gives the fields of one document type; the rest are common.
+fn header_fields(
+    keys: &'static [&'static str],
+    document_type: &str,
+    lang: Lang,
+    country: &Country<'_>,
+    revision: i32,
+    own: impl Fn(&str) -> Option<(Option<String>, bool)>,
+) -> Vec<(&'static str, Option<String>, bool)> {
+    keys.iter()
+        .map(|&key| {
+            let (value, editable) = own(key).unwrap_or_else(|| match key {
+                "documentType" => (Some(document_type.to_owned()), false),
+                "schemaVersion" => (Some("1.0".to_owned()), false),
+                "language" => (Some(lang.as_str().to_owned()), true),
+                "country" => (Some(country.code.to_owned()), false),
+                "revision" => (Some(revision.to_string()), true),
+                "currency" => (Some(country.currency.to_owned()), true),
+                "classification" => (Some(Classification::Internal.to_string()), true),
+                _ => (None, true),
+            });
+            (key, value, editable)
+        })
+        .collect()
+}
+
 /// Builds the `kpi-report` template.
 pub fn kpi_report(template: &KpiReportTemplate<'_>) -> Result<Vec<u8>, ExportError> {
     let lang = template.lang;
@@ -647,23 +674,14 @@ pub fn kpi_report(template: &KpiReportTemplate<'_>) -> Result<Vec<u8>, ExportErr
     let (title, steps) = kpi_report_steps(template);
     let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
     instructions(&mut workbook, lang, &title, &steps, &f)?;
-    let fields: Vec<(&str, Option<String>, bool)> = KPI_REPORT_FIELDS
-        .iter()
-        .map(|key| {
-            let (value, editable) = match *key {
-                "documentType" => (Some("kpi-report".to_owned()), false),
-                "schemaVersion" => (Some("1.0".to_owned()), false),
-                "language" => (Some(lang.as_str().to_owned()), true),
-                "country" => (Some(template.country.code.to_owned()), false),
-                "period" => (Some(template.period.to_owned()), false),
-                "revision" => (Some(template.revision.to_string()), true),
-                "currency" => (Some(template.country.currency.to_owned()), true),
-                "classification" => (Some(Classification::Internal.to_string()), true),
-                _ => (None, true),
-            };
-            (*key, value, editable)
-        })
-        .collect();
+    let fields = header_fields(
+        KPI_REPORT_FIELDS,
+        "kpi-report",
+        lang,
+        &template.country,
+        template.revision,
+        |key| (key == "period").then(|| (Some(template.period.to_owned()), false)),
+    );
     report_sheet(&mut workbook, &fields, lang, &lists, &f)?;
     services_sheet(
         &mut workbook,
@@ -713,25 +731,19 @@ pub fn bos(template: &BosTemplate<'_>) -> Result<Vec<u8>, ExportError> {
     let (title, steps) = bos_steps(template);
     let steps: Vec<&str> = steps.iter().map(String::as_str).collect();
     instructions(&mut workbook, lang, &title, &steps, &f)?;
-    let fields: Vec<(&str, Option<String>, bool)> = BOS_FIELDS
-        .iter()
-        .map(|key| {
-            let (value, editable) = match *key {
-                "documentType" => (Some("bos".to_owned()), false),
-                "schemaVersion" => (Some("1.0".to_owned()), false),
-                "language" => (Some(lang.as_str().to_owned()), true),
-                "country" => (Some(template.country.code.to_owned()), false),
-                "revision" => (Some(template.revision.to_string()), true),
-                "cycle.start" => (Some(template.cycle.0.to_string()), true),
-                "cycle.end" => (Some(template.cycle.1.to_string()), true),
-                "status" => (Some(BosStatus::Draft.to_string()), true),
-                "currency" => (Some(template.country.currency.to_owned()), true),
-                "classification" => (Some(Classification::Internal.to_string()), true),
-                _ => (None, true),
-            };
-            (*key, value, editable)
-        })
-        .collect();
+    let fields = header_fields(
+        BOS_FIELDS,
+        "bos",
+        lang,
+        &template.country,
+        template.revision,
+        |key| match key {
+            "cycle.start" => Some((Some(template.cycle.0.to_string()), true)),
+            "cycle.end" => Some((Some(template.cycle.1.to_string()), true)),
+            "status" => Some((Some(BosStatus::Draft.to_string()), true)),
+            _ => None,
+        },
+    );
     report_sheet(&mut workbook, &fields, lang, &lists, &f)?;
     services_sheet(
         &mut workbook,
