@@ -251,3 +251,18 @@ impl From<async_graphql::Error> for ApiError {
 
 /// Result of a GraphQL resolver.
 pub type GqlResult<T> = Result<T, ApiError>;
+
+/// The refusals every download shares (exports and templates), for the OpenAPI document: the
+/// handlers answer them through [`ApiError`]; the type is never built.
+#[derive(utoipa::IntoResponses, Debug)]
+pub enum DownloadRefusals {
+    /// A bad or revoked token.
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// A malformed, unknown or out-of-range parameter; `error.field` names it.
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+    /// Too many requests; `Retry-After` says when to try again.
+    #[response(status = 429)]
+    RateLimited(ErrorBody),
+}

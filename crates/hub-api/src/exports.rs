@@ -15,8 +15,7 @@ use hub_app::exports::{Download, ExportFilters, ExportKind, ExportRequest};
 use hub_domain::i18n::Lang;
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorBody};
-use crate::openapi::DownloadRefusals;
+use crate::error::{ApiError, DownloadRefusals, ErrorBody};
 use crate::state::AppState;
 
 type Params = HashMap<String, String>;

@@ -30,21 +30,6 @@ impl Modify for BearerToken {
     }
 }
 
-/// The refusals every download shares (exports and templates), for the OpenAPI document: the
-/// handlers answer them through [`crate::error::ApiError`]; the type is never built.
-#[derive(utoipa::IntoResponses, Debug)]
-pub enum DownloadRefusals {
-    /// A bad or revoked token.
-    #[response(status = 401)]
-    Unauthenticated(ErrorBody),
-    /// A malformed, unknown or out-of-range parameter; `error.field` names it.
-    #[response(status = 422)]
-    Invalid(ErrorBody),
-    /// Too many requests; `Retry-After` says when to try again.
-    #[response(status = 429)]
-    RateLimited(ErrorBody),
-}
-
 /// The REST part of the hub.
 #[derive(OpenApi, Debug)]
 #[openapi(
