@@ -75,6 +75,8 @@ pub struct Config {
     /// `HUB_IDEMPOTENCY_LEASE_SECS`: how long a claimed idempotency key waits for its request
     /// before another attempt may take it over (default 60).
     pub idempotency_lease: Duration,
+    /// `HUB_SESSION_HOURS`: how long a web application session lives after sign-in (default 8).
+    pub session_lifetime: Duration,
     /// `HUB_WS_MAX_SUBSCRIPTIONS`: operations one WebSocket connection may run at once (default 20).
     pub ws_max_subscriptions: usize,
     /// `HUB_WS_IDLE_TIMEOUT_SECS`: a WebSocket with no message either way for this long is closed
@@ -113,6 +115,7 @@ impl fmt::Debug for Config {
             .field("auth_failures_per_minute", &self.auth_failures_per_minute)
             .field("introspection", &self.introspection)
             .field("idempotency_lease", &self.idempotency_lease)
+            .field("session_lifetime", &self.session_lifetime)
             .field("ws_max_subscriptions", &self.ws_max_subscriptions)
             .field("ws_idle_timeout", &self.ws_idle_timeout)
             .field("publisher", &self.publisher)
@@ -137,6 +140,7 @@ impl Default for Config {
             auth_failures_per_minute: 10,
             introspection: true,
             idempotency_lease: Duration::from_secs(60),
+            session_lifetime: Duration::from_secs(8 * 3600),
             ws_max_subscriptions: 20,
             ws_idle_timeout: Duration::from_secs(300),
             publisher: "romt-hub-lac".to_owned(),
@@ -175,6 +179,7 @@ const KEYS: &[&str] = &[
     "auth_failures_per_minute",
     "introspection",
     "idempotency_lease_secs",
+    "session_hours",
     "ws_max_subscriptions",
     "ws_idle_timeout_secs",
     "federation_scheduler",
@@ -363,6 +368,17 @@ impl Config {
                         .ok()
                         .filter(|n| (1..=86_400).contains(n))
                         .map(Duration::from_secs)
+                },
+            )?,
+            session_lifetime: layers.parse(
+                "session_hours",
+                "hours from 1 to 720",
+                defaults.session_lifetime,
+                |v| {
+                    u64::from_str(v)
+                        .ok()
+                        .filter(|n| (1..=720).contains(n))
+                        .map(|n| Duration::from_secs(n * 3600))
                 },
             )?,
             ws_max_subscriptions: layers.parse(

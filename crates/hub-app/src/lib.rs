@@ -16,7 +16,8 @@
 //! - [`sources`]: federation sources and sync runs (DESIGN §9).
 //! - [`reference`]: country teams, KPIs, rates, mappings, locked periods.
 //! - [`exports`]: exports (DESIGN §13) and spreadsheet templates (§14).
-//! - [`tokens`]: access tokens; [`audit`]: the audit log.
+//! - [`tokens`]: access tokens; [`sessions`]: web application sessions; [`audit`]: the audit
+//!   log.
 
 pub mod app;
 pub mod audit;
@@ -27,6 +28,7 @@ pub mod exports;
 pub mod figures;
 pub mod governance;
 pub mod reference;
+pub mod sessions;
 pub mod sources;
 pub mod startup;
 pub mod submissions;

@@ -27,6 +27,7 @@ pub mod locks;
 pub mod mappings;
 pub mod reference;
 pub mod seed;
+pub mod sessions;
 pub mod sources;
 pub mod state;
 pub mod submissions;

@@ -42,7 +42,7 @@ pub struct TokenInfo {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-fn hash(secret: &str) -> String {
+pub(crate) fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
@@ -177,7 +177,12 @@ pub async fn authenticate(
             .exec(db)
             .await?;
     }
-    Ok(Some(Principal {
+    principal_of(row).map(Some)
+}
+
+/// The principal a token row stands for.
+pub(crate) fn principal_of(row: access_token::Model) -> Result<Principal, StoreError> {
+    Ok(Principal {
         token_id: row.id,
         role: row.role.parse().map_err(StoreError::corrupt)?,
         country: row
@@ -193,5 +198,5 @@ pub async fn authenticate(
             .transpose()
             .map_err(StoreError::corrupt)?,
         label: row.label,
-    }))
+    })
 }

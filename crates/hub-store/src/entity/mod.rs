@@ -28,6 +28,7 @@ pub mod sync_run;
 pub mod task_force;
 pub mod task_force_chair;
 pub mod task_force_member;
+pub mod web_session;
 pub mod work_plan;
 pub mod work_plan_activity;
 pub mod work_plan_approval;

@@ -10,6 +10,7 @@ mod m0004_governance;
 mod m0005_idempotency_leases;
 mod m0006_lists_as_json;
 mod m0007_languages_and_workbooks;
+mod m0008_web_sessions;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_idempotency_leases::Migration),
             Box::new(m0006_lists_as_json::Migration),
             Box::new(m0007_languages_and_workbooks::Migration),
+            Box::new(m0008_web_sessions::Migration),
         ]
     }
 }
