@@ -10,7 +10,7 @@ use hub_app::exports::templates::{TemplateKind, TemplateRequest};
 use hub_app::exports::{ExportFilters, ExportKind, ExportRequest};
 use hub_app::governance::meetings::{ActionItemInput, MeetingChange, MeetingInput};
 use hub_app::governance::taskforces::{TaskForceInput, TaskForceUpdate};
-use hub_app::governance::workplans::{ActivityInput, PlanInput, PlanParts};
+use hub_app::governance::workplans::{ActivityEdit, ActivityInput, PlanInput, PlanParts};
 use hub_app::reference::{MappingRequest, RateInput};
 use hub_app::sources::NewSource;
 use hub_app::submissions::{Content, Options, SubmissionFilter, SubmissionParts, SubmitRequest};
@@ -444,6 +444,26 @@ fn operations() -> Vec<Operation> {
             Some(Action::DraftWorkPlans),
             |app, caller, fx| app.update_work_plan(caller, fx.plan, 1, plan()).await
         ),
+        op!(
+            "edit_work_plan_activity",
+            Some(Action::DraftWorkPlans),
+            |app, caller, fx| app
+                .edit_work_plan_activity(
+                    caller,
+                    fx.plan,
+                    1,
+                    ActivityEdit::Put {
+                        replacing: None,
+                        activity: Box::new(activity("A-WEB")),
+                    },
+                )
+                .await
+        ),
+        // Signing out ends the caller's own session; anyone may try (a stranger's secret ends
+        // nothing).
+        op!("sign_out", None, |app, caller, _fx| app
+            .sign_out(caller, "rhs_not-a-session")
+            .await),
         op!(
             "submit_work_plan",
             Some(Action::DraftWorkPlans),

@@ -14,7 +14,7 @@ use hub_domain::governance::{
 
 use super::meetings::{ActionItemInput, MeetingChange, MeetingInput};
 use super::taskforces::TaskForceInput;
-use super::workplans::{ActivityInput, PlanInput};
+use super::workplans::{ActivityEdit, ActivityInput, PlanInput};
 use crate::error::AppResult;
 use crate::{App, Caller};
 
@@ -299,13 +299,37 @@ pub async fn load(app: &App) -> AppResult<()> {
         app.approve_work_plan(approver, plan_2025, version, Some("Approved by the RCP."))
             .await?;
     }
-    // 2026: submitted, awaiting the RCP.
+    // 2026: drafted, given a logistics activity after the Q1 meeting, submitted, awaiting the
+    // RCP (its diff shows what the edit changed).
     let plan_2026 = app
         .create_work_plan(&romt, plan(2026, "ROMT annual work plan 2026", 12))
         .await?
         .plan
         .id;
-    app.submit_work_plan(&romt, plan_2026, 1).await?;
+    let logistics = activity(
+        "WP2026-LOG-01",
+        "Shared warehousing and fleet pooling in two hubs",
+        ServiceLine::Logistics,
+        "TF-PROC",
+        "WFP",
+        &["UNICEF", "UNHCR"],
+        90_000,
+        40_000,
+        "2026-Q2",
+        "2026-Q4",
+        None,
+    );
+    app.edit_work_plan_activity(
+        &romt,
+        plan_2026,
+        1,
+        ActivityEdit::Put {
+            replacing: None,
+            activity: Box::new(logistics),
+        },
+    )
+    .await?;
+    app.submit_work_plan(&romt, plan_2026, 2).await?;
 
     let members: Vec<String> = ["UNDP", "UNICEF", "WFP", "UNFPA", "PAHO", "UNHCR"]
         .map(String::from)

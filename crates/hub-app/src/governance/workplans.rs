@@ -779,3 +779,87 @@ impl App {
         self.reload(caller, id).await
     }
 }
+
+/// A change to one activity of a draft or returned plan, as the web application's forms make
+/// it (the rest of the plan stays as it is).
+#[derive(Debug, Clone)]
+pub enum ActivityEdit {
+    /// Adds `activity`, or replaces the activity coded `replacing` with it.
+    Put {
+        replacing: Option<String>,
+        activity: Box<ActivityInput>,
+    },
+    /// Removes the activity coded `code`.
+    Remove { code: String },
+}
+
+impl From<&Activity> for ActivityInput {
+    fn from(a: &Activity) -> Self {
+        ActivityInput {
+            code: a.code.clone(),
+            title: a.title.clone(),
+            service_line: a.service_line,
+            task_force: a.task_force.clone(),
+            lead_agency: a.lead_agency.clone(),
+            participating_agencies: a.participating_agencies.clone(),
+            required: a.required,
+            available: a.available,
+            start_quarter: a.start_quarter.to_string(),
+            end_quarter: a.end_quarter.to_string(),
+            kpi_targets: a.kpi_targets.clone(),
+            status: a.status,
+            progress: a.progress,
+        }
+    }
+}
+
+impl App {
+    /// Adds, replaces or removes one activity of a draft or returned plan (ROMT): an edit of
+    /// the plan like [`App::update_work_plan`], with the same version check, rules and audit.
+    #[tracing::instrument(skip(self, caller, edit), fields(caller = %caller.label(), request_id = caller.request_id()))]
+    pub async fn edit_work_plan_activity(
+        &self,
+        caller: &Caller,
+        id: i64,
+        expected: i32,
+        edit: ActivityEdit,
+    ) -> AppResult<WorkPlanDetails> {
+        caller.may(Action::DraftWorkPlans)?;
+        let plan = store::work_plan(self.db(), id, false)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        check_version(&plan, expected)?;
+        let content = content_of(self.db(), &plan).await?;
+        let mut activities: Vec<ActivityInput> =
+            content.activities.iter().map(ActivityInput::from).collect();
+        let find = |activities: &[ActivityInput], code: &str| {
+            activities
+                .iter()
+                .position(|a| a.code == code)
+                .ok_or_else(|| AppError::NotFound(format!("work plan {id} has no activity {code}")))
+        };
+        match edit {
+            ActivityEdit::Put {
+                replacing: Some(code),
+                activity,
+            } => {
+                let at = find(&activities, &code)?;
+                activities[at] = *activity;
+            }
+            ActivityEdit::Put {
+                replacing: None,
+                activity,
+            } => activities.push(*activity),
+            ActivityEdit::Remove { code } => {
+                let at = find(&activities, &code)?;
+                activities.remove(at);
+            }
+        }
+        let input = PlanInput {
+            year: plan.year,
+            title: content.title,
+            activities,
+        };
+        self.update_work_plan(caller, id, expected, input).await
+    }
+}
