@@ -693,24 +693,3 @@ async fn a_country_shows_its_current_bos_services_and_values() {
         .await;
     assert_eq!(error_code(&body), "VALIDATION_FAILED");
 }
-
-#[tokio::test]
-async fn the_dashboard_page_is_served_without_external_assets() {
-    let hub = TestHub::start().await;
-    let response = hub.http.get(format!("{}/", hub.url)).send().await.unwrap();
-    assert_eq!(response.status(), 200);
-    assert!(
-        response.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/html")
-    );
-    let page = response.text().await.unwrap();
-    assert!(
-        page.contains("dashboard(year: $year"),
-        "the page reads the dashboard query"
-    );
-    for external in ["src=\"http", "href=\"http", "@import", "url(http"] {
-        assert!(!page.contains(external), "external asset: {external}");
-    }
-}

@@ -24,3 +24,4 @@ mod governance;
 mod hardening;
 mod ingest;
 mod queries;
+mod web;

@@ -1,5 +1,5 @@
 //! The HTTP face of romt-hub: one axum router serving GraphQL, REST, health, metrics and the
-//! dashboard page, with authentication, request ids and limits. Every operation is the
+//! web application (crate `hub-web`), with authentication, request ids and limits. Every operation is the
 //! application's (`hub_app::App`): handlers and resolvers turn HTTP into a call with the
 //! request's caller and the answer back into HTTP. Nothing here touches the database.
 //!
@@ -14,19 +14,20 @@
 //! - [`rest`]: `POST /api/v1/submissions`, `GET /federation/v1/feed`.
 //! - [`exports`]: export and template downloads; [`openapi`]: the REST description.
 //! - [`ratelimit`]: per-caller request limits.
-//! - [`health`], [`metrics`]: operator endpoints; [`page`]: the dashboard page.
+//! - [`health`], [`metrics`]: operator endpoints; [`web`]: hosts the web application;
+//!   [`explorer`]: the GraphiQL page for browsers at `/graphql`.
 //! - [`node`]: `romt-hub country-node` over HTTP.
 
 pub mod auth;
 pub mod body;
 pub mod error;
+pub mod explorer;
 pub mod exports;
 pub mod graphql;
 pub mod health;
 pub mod metrics;
 pub mod node;
 pub mod openapi;
-pub mod page;
 pub mod panic;
 pub mod ratelimit;
 pub mod request;
@@ -35,6 +36,7 @@ pub mod rest;
 pub mod router;
 pub mod startup;
 pub mod state;
+pub mod web;
 
 pub use error::ApiError;
 pub use state::AppState;

@@ -5,7 +5,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post};
 
 use crate::state::AppState;
-use crate::{auth, exports, graphql, health, openapi, page, ratelimit, request, rest};
+use crate::{auth, exports, graphql, health, openapi, ratelimit, request, rest};
 
 /// The hub's router: API routes behind authentication, operator routes open, every route with
 /// request ids, access logs and panic containment.
@@ -37,7 +37,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
 
     Router::new()
         .merge(api)
-        .route("/", get(page::dashboard))
+        .merge(hub_web::routes::<AppState>())
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

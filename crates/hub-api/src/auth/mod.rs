@@ -12,6 +12,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::Method;
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -82,6 +83,24 @@ pub fn client_address(request: &Request) -> Option<IpAddr> {
         .map(|info| info.0.ip())
 }
 
+fn is_download(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == Method::GET
+        && (path.starts_with("/api/v1/exports/") || path.starts_with("/api/v1/templates/"))
+}
+
+/// The caller of the live web session whose cookie secret is `secret`, if any.
+async fn session_caller(
+    state: &AppState,
+    secret: Option<&str>,
+) -> Result<Option<Caller>, ApiError> {
+    let Some(secret) = secret else {
+        return Ok(None);
+    };
+    let session = state.app().session(secret).await?;
+    Ok(session.map(|s| s.caller.with_request_id(current_id())))
+}
+
 /// Middleware for the API routes: puts the [`Caller`] into the request or answers 401 (429
 /// while the address is over its failed-authentication limit).
 pub async fn authenticate(
@@ -94,6 +113,26 @@ pub async fn authenticate(
         .get(AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("?"));
     let address = client_address(&request);
+    // A browser opening /graphql gets the explorer page, whatever the hub requires of API
+    // calls: the explorer's own requests carry the token from its headers editor.
+    if crate::explorer::wanted(&request) {
+        return crate::explorer::page(&request);
+    }
+    // Downloads linked from the web application's pages carry its session cookie, not a
+    // header; only these reads take it (writes with a cookie would need a CSRF token).
+    if header.is_none() && is_download(&request) {
+        let secret =
+            hub_web::context::cookie(request.headers(), hub_web::SESSION_COOKIE).map(str::to_owned);
+        let caller = session_caller(&state, secret.as_deref()).await;
+        match caller {
+            Ok(Some(caller)) => {
+                request.extensions_mut().insert(caller);
+                return next.run(request).await;
+            }
+            Ok(None) => {}
+            Err(err) => return err.into_response(),
+        }
+    }
     // A browser cannot put a header on a WebSocket upgrade: an anonymous upgrade authenticates
     // (or is refused) at `connection_init` instead.
     if header.is_none() && request.uri().path() == "/graphql/ws" {
