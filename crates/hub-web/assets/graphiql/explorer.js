@@ -95,4 +95,26 @@
   };
 
   window.ReactDOM.createRoot(root).render(window.React.createElement(window.GraphiQL, props));
+
+  // CodeMirror's hidden input areas have no accessible name; give each the name of its editor
+  // as GraphiQL mounts (and remounts) them.
+  function nameEditors() {
+    var names = [
+      ['.graphiql-query-editor', 'GraphQL query'],
+      ['.graphiql-editor-tool [aria-label="Variables"], .graphiql-editor-tool', 'Variables or headers (JSON)'],
+      ['.result-window, .graphiql-response', 'Result (read only)']
+    ];
+    names.forEach(function (pair) {
+      document.querySelectorAll(pair[0]).forEach(function (editor) {
+        editor.querySelectorAll('textarea').forEach(function (area) {
+          if (!area.getAttribute('aria-label')) area.setAttribute('aria-label', pair[1]);
+        });
+      });
+    });
+    document.querySelectorAll('textarea:not([aria-label])').forEach(function (area) {
+      area.setAttribute('aria-label', 'GraphQL editor');
+    });
+  }
+  new MutationObserver(nameEditors).observe(root, { childList: true, subtree: true });
+  nameEditors();
 })();

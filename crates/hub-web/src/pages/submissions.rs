@@ -377,7 +377,11 @@ fn detail(ctx: &Ctx, details: &SubmissionDetails) -> Result<View, PageError> {
         section.panel {
             h2 { (tr.t("submission-document")) }
             @match document {
-                Some(doc) => { pre { code { (serde_json::to_string_pretty(doc).unwrap_or_default()) } } }
+                Some(doc) => {
+                    pre tabindex="0" role="region" aria-label=(tr.t("submission-document")) {
+                        code { (serde_json::to_string_pretty(doc).unwrap_or_default()) }
+                    }
+                }
                 None => { p.muted { (tr.t("submission-document-hidden")) } }
             }
         }
