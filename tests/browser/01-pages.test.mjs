@@ -3,6 +3,7 @@
 // origin, no horizontal scrolling on a phone, and a screenshot of each for people to look at.
 
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 
 import {
@@ -11,6 +12,7 @@ import {
   horizontalOverflow,
   launch,
   newContext,
+  htmlPath,
   screenshotPath,
   signIn,
   watch,
@@ -95,6 +97,11 @@ test('every page renders for every role at 1400 and 400 px without errors, forei
                 }
               }
               await page.screenshot({ path: screenshotPath(path, who, width, lang), fullPage: true });
+              // The HTML as the hub sent it, for the validator CI runs over every page.
+              if (width > 400) {
+                const html = await response.text().catch(() => null);
+                if (html) writeFileSync(htmlPath(path, who, lang), html);
+              }
             }
           } finally {
             await context.close();

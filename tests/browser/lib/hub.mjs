@@ -36,6 +36,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '..', '..', '..');
 export const OUT_DIR = join(ROOT, 'target', 'browser');
 export const SCREENSHOT_DIR = join(OUT_DIR, 'screenshots');
+export const HTML_DIR = join(OUT_DIR, 'html');
 mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -146,6 +147,12 @@ export function slug(path) {
 /** Where the screenshot of `path` for `who` at `width` in `lang` goes. */
 export function screenshotPath(path, who, width, lang = 'en') {
   return join(SCREENSHOT_DIR, `${slug(path)}--${who.toLowerCase()}--${width}--${lang}.png`);
+}
+
+/** Where the HTML of `path` for `who` in `lang` goes (validated by CI with vnu). */
+export function htmlPath(path, who, lang = 'en') {
+  mkdirSync(HTML_DIR, { recursive: true });
+  return join(HTML_DIR, `${slug(path)}--${who.toLowerCase()}--${lang}.html`);
 }
 
 /**

@@ -121,7 +121,7 @@ fn country_select(tr: Tr, id: &str, countries: &[hub_app::reference::CountryTeam
     html! {
         div.field {
             label for=(id) { (tr.t("field-country")) }
-            select id=(id) name="country" required {
+            select id=(id) name="country" {
                 @for c in countries { option value=(c.code) { (c.name) " (" (c.code) ")" } }
             }
         }

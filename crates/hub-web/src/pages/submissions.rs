@@ -52,7 +52,7 @@ fn problems(tr: Tr, caption_key: &str, list: &[Problem]) -> Markup {
         return html! {};
     }
     html! {
-        div.table-wrap { table {
+        div.table-wrap { table.sortable {
             caption { (tr.t(caption_key)) " (" (list.len()) ")" }
             thead { tr {
                 th scope="col" { (tr.t("field-code")) }

@@ -447,7 +447,7 @@ fn diff_table(tr: Tr, diff: &PlanDiff) -> Markup {
         }
         @if !diff.changed.is_empty() {
             div.table-wrap {
-                table {
+                table.sortable {
                     caption { (tr.t("diff-changed")) }
                     thead { tr {
                         th scope="col" { (tr.t("field-code")) }
