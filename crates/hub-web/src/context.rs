@@ -168,8 +168,8 @@ impl Ctx {
         Ok(())
     }
 
-    /// A link to `path` (which may carry a query) in this page's language is not needed: the
-    /// language is remembered in a cookie. This gives the link for switching to `lang`.
+    /// The link that shows this page in `lang` (the choice is then remembered in a cookie, so
+    /// other links need no parameter).
     pub fn switch_to(&self, lang: Lang) -> String {
         let sep = if self.here.contains('?') { '&' } else { '?' };
         format!("{}{sep}lang={lang}", self.here)
