@@ -111,6 +111,9 @@ pub struct SubmitArgs {
     /// Reject the whole document if any value is rejected.
     #[arg(long)]
     pub strict: bool,
+    /// Exit 0 even when some values were rejected (by default that exits 3).
+    #[arg(long)]
+    pub allow_warnings: bool,
     /// Idempotency key, so a retried submission is applied once.
     #[arg(long)]
     pub idempotency_key: Option<String>,

@@ -1,5 +1,6 @@
 //! One module per command. Each returns a [`CliError`] whose kind decides the exit code:
-//! 2 for the caller's mistakes (bad arguments, bad configuration, unknown codes), 1 for failures.
+//! 2 for the caller's mistakes (bad arguments, bad configuration, unknown codes), 3 for a
+//! document stored with some of its values rejected, 1 for failures.
 
 use std::fmt;
 use std::process::ExitCode;
@@ -26,6 +27,9 @@ pub enum CliError {
     Usage(String),
     /// Something failed: exit code 1.
     Failed(anyhow::Error),
+    /// A document was stored but some of its values were rejected: exit code 3, so a script
+    /// does not take a partly stored report for a complete one.
+    ValuesRejected(String),
 }
 
 impl CliError {
@@ -34,6 +38,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
             CliError::Failed(_) => ExitCode::FAILURE,
+            CliError::ValuesRejected(_) => ExitCode::from(3),
         }
     }
 }
@@ -41,7 +46,7 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Usage(message) => f.write_str(message),
+            CliError::Usage(message) | CliError::ValuesRejected(message) => f.write_str(message),
             CliError::Failed(err) => write!(f, "{err:#}"),
         }
     }

@@ -63,6 +63,19 @@ pub async fn run(args: SubmitArgs) -> Result<(), CliError> {
             "{}: rejected ({status})",
             args.file.display()
         ))),
+        _ if !receipt.rejected_values.is_empty() && !args.allow_warnings => {
+            Err(CliError::ValuesRejected(format!(
+                "{}: {} value(s) rejected (the rest {}); correct them and send the next \
+                 revision, or pass --allow-warnings to accept this",
+                args.file.display(),
+                receipt.rejected_values.len(),
+                if receipt.dry_run {
+                    "would be stored"
+                } else {
+                    "is stored"
+                },
+            )))
+        }
         _ => Ok(()),
     }
 }

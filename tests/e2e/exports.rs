@@ -979,6 +979,7 @@ async fn the_cli_writes_templates_submits_workbooks_and_downloads_exports() {
             &hub.url,
             "--token",
             &token,
+            "--allow-warnings",
         ])
         .await;
     let printed = crate::support::hub::stdout(&out);

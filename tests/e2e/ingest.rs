@@ -1194,13 +1194,40 @@ async fn submit_prints_the_receipt_readably() {
     let out = hub
         .cli(&["submit", path, "--hub", &hub.url, "--token", &token])
         .await;
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a rejected value exits 3: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("1 value(s) rejected"),
+        "{}",
+        stderr(&out)
+    );
     let text = stdout(&out);
     assert!(
         text.contains("kpi-report COL 2026-Q2 revision 1: ACCEPTED_WITH_WARNINGS"),
         "{text}"
     );
     assert!(text.contains("rejected /values/1/value:"), "{text}");
+    let out = hub
+        .cli(&[
+            "submit",
+            path,
+            "--hub",
+            &hub.url,
+            "--token",
+            &token,
+            "--allow-warnings",
+        ])
+        .await;
+    assert!(
+        out.status.success(),
+        "--allow-warnings accepts it: {}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("DUPLICATE"), "{}", stdout(&out));
     let out = hub
         .cli(&["submit", path, "--hub", &hub.url, "--token", "rhub_wrong"])
         .await;
