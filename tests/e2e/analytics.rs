@@ -693,3 +693,34 @@ async fn a_country_shows_its_current_bos_services_and_values() {
         .await;
     assert_eq!(error_code(&body), "VALIDATION_FAILED");
 }
+
+#[tokio::test]
+async fn anonymous_completeness_counts_internal_reports_as_reported_but_hides_their_values() {
+    let hub = TestHub::start().await;
+    let mut report = crate::support::docs::kpi_report("2026-Q1", 1);
+    report["classification"] = json!("INTERNAL");
+    hub.submit_ok(&report).await;
+    let query = r#"{ completeness(from: "2026-Q1", to: "2026-Q1") { country periods { status } }
+        dashboard(year: 2026, quarter: 1) { byCountry { country reported costAvoidanceUsd } }
+        country(code: "COL") { values(period: "2026-Q1") { kpi } } }"#;
+    let data = hub.query_ok(None, query, json!({})).await;
+    let col = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["country"] == "COL")
+            .cloned()
+            .unwrap()
+    };
+    let status = &col(&data["completeness"])["periods"][0]["status"];
+    assert!(
+        status == "ON_TIME" || status == "LATE",
+        "that COL reported is not secret: {status}"
+    );
+    let figures = col(&data["dashboard"]["byCountry"]);
+    assert_eq!(figures["reported"], true);
+    assert_eq!(figures["costAvoidanceUsd"], Value::Null, "its values are");
+    assert_eq!(data["country"]["values"], json!([]));
+    let admin = hub.query_ok(Some(&hub.admin_token), query, json!({})).await;
+    assert_eq!(admin["country"]["values"].as_array().unwrap().len(), 3);
+}

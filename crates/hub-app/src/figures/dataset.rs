@@ -25,11 +25,10 @@ pub struct Dataset {
     /// Their names.
     pub names: HashMap<String, String>,
     pub kpis: HashMap<String, KpiDefinition>,
-    /// Reports the caller may see, by (country, quarter).
+    /// Every counted report, by (country, quarter), whatever its classification: that a country
+    /// reported is not secret (DESIGN §16), its values are.
     pub reports: BTreeMap<(String, Period), Counted>,
-    /// Reports the caller may not see (they count as not reported for this caller).
-    pub hidden_reports: usize,
-    /// Visible values by KPI.
+    /// The values the caller may see, by KPI.
     pub facts: HashMap<String, Vec<StoredValue>>,
 }
 
@@ -60,15 +59,9 @@ impl Dataset {
             .map(|k| (k.code.to_string(), k))
             .collect();
         let mut reports = BTreeMap::new();
-        let mut hidden_reports = 0;
         for counted in analytics::counted_reports(db, quarters, as_of).await? {
-            let Some(period) = counted.period else {
-                continue;
-            };
-            if visible(viewer, counted.classification, &counted.country) {
+            if let Some(period) = counted.period {
                 reports.insert((counted.country.clone(), period), counted);
-            } else {
-                hidden_reports += 1;
             }
         }
         // Values come from every counted report: a value's own classification decides.
@@ -90,7 +83,6 @@ impl Dataset {
             names,
             kpis: catalogue,
             reports,
-            hidden_reports,
             facts,
         })
     }
