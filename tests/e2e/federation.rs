@@ -868,3 +868,93 @@ async fn a_country_node_picks_up_new_files_and_skips_invalid_ones() {
     assert_eq!(run["accepted"], 1, "{run:#}");
     assert_eq!(hub.count("SELECT COUNT(*) AS n FROM submission").await, 2);
 }
+
+#[tokio::test]
+async fn pulled_reports_are_judged_by_when_they_were_published() {
+    let hub = hub().await;
+    let published = |period: &str, at: Option<&str>| {
+        let mut report = kpi_report(period, 1);
+        if let Some(at) = at {
+            report["publishedAt"] = json!(at);
+        }
+        report
+    };
+    let server = feed_server(feed(
+        vec![
+            // Published within 30 days of the quarter's end: on time, though pulled today.
+            published("2026-Q1", Some("2026-04-20T09:00:00Z")),
+            published("2026-Q2", Some("2026-07-15T09:00:00+02:00")),
+            // A publication time after the pull cannot be: the pull counts.
+            published("2026-Q3", Some("2099-01-01T00:00:00Z")),
+            // Without one, the pull counts, as before.
+            published("2025-Q4", None),
+        ],
+        None,
+        false,
+    ))
+    .await;
+    let id = register(
+        &hub,
+        "COL system",
+        &format!("{}/feed", server.uri()),
+        &["COL"],
+        900,
+    )
+    .await;
+    let run = sync(&hub, &id).await;
+    assert_eq!(run["accepted"], 4, "{run:#}");
+    let data = hub
+        .query_ok(
+            None,
+            r#"{ completeness(from: "2025-Q4", to: "2026-Q3") { country periods { period status } } }"#,
+            json!({}),
+        )
+        .await;
+    let col = data["completeness"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["country"] == "COL")
+        .unwrap();
+    let statuses: Vec<(&str, &str)> = col["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["period"].as_str().unwrap(), p["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ("2025-Q4", "LATE"),
+            ("2026-Q1", "ON_TIME"),
+            ("2026-Q2", "ON_TIME"),
+            ("2026-Q3", "LATE"),
+        ]
+    );
+    // This hub's own feed says when it received each document, so a hub pulling it keeps the
+    // timeliness.
+    let own: Value = hub
+        .http
+        .get(format!("{}/federation/v1/feed", hub.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let q1 = own["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["period"] == "2026-Q1")
+        .unwrap();
+    assert_eq!(q1["publishedAt"], "2026-04-20T09:00:00Z");
+    assert!(
+        own["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["publishedAt"].is_string()),
+        "every document of the feed carries publishedAt"
+    );
+}

@@ -83,8 +83,14 @@ pub async fn hub_feed(
     let mut documents = Vec::new();
     let mut ids = Vec::new();
     for row in rows {
-        let document: Value =
+        let mut document: Value =
             serde_json::from_str(&row.raw_document).map_err(StoreError::corrupt)?;
+        // A chained hub judges timeliness by when this hub received the document (DESIGN §16).
+        if let Some(fields) = document.as_object_mut() {
+            fields.entry("publishedAt").or_insert_with(|| {
+                Value::String(row.received_at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            });
+        }
         if fully_visible(viewer, &document, &row.country) {
             ids.push(row.id);
             documents.push(document);

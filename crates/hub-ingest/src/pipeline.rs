@@ -374,7 +374,9 @@ impl Ingestor {
             return done(receipt);
         }
 
-        let received_at = request.received_at.unwrap_or_else(hub_store::now);
+        let received_at = request
+            .received_at
+            .unwrap_or_else(|| arrival(request.origin, &value, hub_store::now()));
         let today = received_at.date_naive();
         let (checked, schema_version) = match envelope.kind {
             DocumentType::KpiReport => {
@@ -757,4 +759,18 @@ pub fn validate_offline(
     let mut errors = checked.errors;
     errors.extend(checked.rejected);
     (errors, checked.warnings)
+}
+
+/// When a document counts as arrived (DESIGN §16): now, except that a pulled document carrying
+/// `publishedAt` (schema 1.1) arrived when it was published, if that is not after the pull.
+fn arrival(origin: &Origin, document: &Value, now: DateTime<Utc>) -> DateTime<Utc> {
+    let published = document
+        .get("publishedAt")
+        .and_then(Value::as_str)
+        .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+        .map(|at| at.with_timezone(&Utc));
+    match (origin, published) {
+        (Origin::Pull { .. }, Some(at)) if at <= now => at,
+        _ => now,
+    }
 }
