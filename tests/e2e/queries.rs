@@ -165,3 +165,17 @@ async fn lists_of_task_forces_meetings_and_submissions_cost_the_same_for_5_and_2
         );
     }
 }
+
+#[tokio::test]
+async fn a_page_read_through_nodes_loads_what_its_nodes_select() {
+    let hub = TestHub::start().await;
+    hub.submit_ok(&kpi_report("2026-Q1", 1)).await;
+    // Found by schemathesis: `nodes` selecting parts that `edges { node }` does not.
+    let query = "{ submissions(first: 1) { edges { node { revision } }
+        nodes { receipt { replayed } values { kpi } commonServices { country } } } }";
+    let data = hub.query_ok(Some(&hub.admin_token), query, json!({})).await;
+    let node = &data["submissions"]["nodes"][0];
+    assert_eq!(node["values"].as_array().unwrap().len(), 3);
+    assert_eq!(node["receipt"]["replayed"], false);
+    assert_eq!(node["commonServices"][0]["country"], "COL");
+}

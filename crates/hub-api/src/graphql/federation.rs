@@ -215,12 +215,10 @@ impl FederationQuery {
             .sync_runs(caller, source, before, page_size(first)?)
             .await?;
         let mut sources: HashMap<i64, Source> = HashMap::new();
-        if ctx
-            .look_ahead()
-            .field("edges")
-            .field("node")
-            .field("source")
-            .exists()
+        let look = ctx.look_ahead();
+        // Runs are reached through `edges { node }` or `nodes`, or both.
+        if look.field("edges").field("node").field("source").exists()
+            || look.field("nodes").field("source").exists()
         {
             let mut ids: Vec<i64> = page.runs.iter().map(|r| r.source_id).collect();
             ids.sort_unstable();

@@ -420,6 +420,16 @@ pub(crate) fn parts_of(selection: async_graphql::Lookahead<'_>) -> SubmissionPar
     }
 }
 
+/// The parts either selection names.
+fn either(a: SubmissionParts, b: SubmissionParts) -> SubmissionParts {
+    SubmissionParts {
+        values: a.values || b.values,
+        common_services: a.common_services || b.common_services,
+        planned: a.planned || b.planned,
+        documents: a.documents || b.documents,
+    }
+}
+
 #[derive(Default, Debug)]
 pub struct SubmissionQuery;
 
@@ -447,7 +457,12 @@ impl SubmissionQuery {
                 .map(|c| paging::decode("submission", c))
                 .transpose()?,
         };
-        let parts = parts_of(ctx.look_ahead().field("edges").field("node"));
+        // A page's submissions are reached through `edges { node }` or `nodes`, or both.
+        let look = ctx.look_ahead();
+        let parts = either(
+            parts_of(look.field("edges").field("node")),
+            parts_of(look.field("nodes")),
+        );
         let page = app.submissions(caller, &filter, first, parts).await?;
         Ok(paging::connection(
             "submission",
