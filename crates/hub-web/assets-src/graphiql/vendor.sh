@@ -32,10 +32,13 @@ esac
 
 command -v npm >/dev/null || { echo "vendor.sh: npm not found (need node 20 / npm)" >&2; exit 2; }
 
-cd "$here"
-npm ci --no-audit --no-fund
+# Installed outside the repository: the packages' own docs (with links to their sites) never sit
+# in the tree, only the files copied below.
+build="$(mktemp -d)"
+cp "$here/package.json" "$here/package-lock.json" "$build/"
+(cd "$build" && npm ci --no-audit --no-fund)
 
-nm="$here/node_modules"
+nm="$build/node_modules"
 for f in react/umd/react.production.min.js \
          react-dom/umd/react-dom.production.min.js \
          graphiql/graphiql.min.js \
@@ -44,7 +47,7 @@ for f in react/umd/react.production.min.js \
 done
 
 out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
+trap 'rm -rf "$out" "$build"' EXIT
 
 cp "$nm/react/umd/react.production.min.js"         "$out/react.min.js"
 cp "$nm/react-dom/umd/react-dom.production.min.js" "$out/react-dom.min.js"
