@@ -83,21 +83,25 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
+/// The language of a request: `?lang=`, else the remembered choice, else `Accept-Language`.
+pub fn language(headers: &HeaderMap, query: Option<&str>) -> Lang {
+    query_lang(query)
+        .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::parse_loose))
+        .unwrap_or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map_or(Lang::En, Lang::from_accept_language)
+        })
+}
+
 impl<H: Host> FromRequestParts<H> for Ctx {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, host: &H) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query();
         let chosen_lang = query_lang(query);
-        let lang = chosen_lang
-            .or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse_loose))
-            .unwrap_or_else(|| {
-                parts
-                    .headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .map_or(Lang::En, Lang::from_accept_language)
-            });
+        let lang = language(&parts.headers, query);
         let request_id = host.request_id();
         let tr = Tr(lang);
         let mut session_ended = false;

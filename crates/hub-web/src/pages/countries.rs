@@ -4,17 +4,18 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use hub_app::submissions::{SubmissionFilter, SubmissionParts};
+use hub_app::submissions::{CommonService, SubmissionFilter, SubmissionParts};
 use hub_domain::catalogue::Unit;
 use hub_domain::period::Period;
 use hub_domain::submission::DocumentType;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::{app_error, default_year, line_name};
 use crate::context::Ctx;
 use crate::format;
 use crate::host::Host;
+use crate::i18n::Tr;
 use crate::layout::{PageError, Section, View, empty, fig, fig_cell, fig_with, respond};
 
 /// `GET /countries`.
@@ -179,34 +180,7 @@ pub async fn page<H: Host>(
                     } }
                 }
             }
-            section.panel {
-                h2 { (tr.t("country-services")) }
-                @if services.is_empty() {
-                    (empty(&tr.t("country-no-services")))
-                } @else {
-                    div.table-wrap { table.sortable {
-                        caption.visually-hidden { (tr.t("country-services")) }
-                        thead { tr {
-                            th scope="col" { (tr.t("field-code")) }
-                            th scope="col" { (tr.t("field-name")) }
-                            th scope="col" { (tr.t("field-service-line")) }
-                            th scope="col" { (tr.t("field-lead-agency")) }
-                            th.hide-narrow scope="col" { (tr.t("field-clients")) }
-                            th scope="col" { (tr.t("field-status")) }
-                            th.num scope="col" { (tr.t("field-annual-benefit")) }
-                        } }
-                        tbody { @for s in &services { tr {
-                            td { code { (s.service_id) } }
-                            td { (s.name) }
-                            td { (line_name(tr, s.service_line)) }
-                            td { (s.lead_agency) }
-                            td.hide-narrow { (s.client_agencies.join(", ")) }
-                            td { @match s.status { Some(st) => { (tr.t(&format!("service-{st}"))) }, None => { "–" } } }
-                            td.num { @match &s.cba { Some(cba) => { (format::number(lang, cba.annual_benefit_monetary, 0)) }, None => { "–" } } }
-                        } } }
-                    } }
-                }
-            }
+            (services_panel(tr, &services))
             section.panel {
                 h2 { (tr.t("country-submissions")) }
                 @if reports.submissions.is_empty() {
@@ -226,4 +200,40 @@ pub async fn page<H: Host>(
     }
     .await;
     respond(&ctx, outcome)
+}
+
+/// A country's common services with their status and the annual benefit of their CBA (the
+/// current BOS on the country page; one BOS on its submission page).
+pub fn services_panel(tr: Tr, services: &[CommonService]) -> Markup {
+    let lang = tr.lang();
+    html! {
+        section.panel {
+            h2 { (tr.t("country-services")) }
+            @if services.is_empty() {
+                (empty(&tr.t("country-no-services")))
+            } @else {
+                div.table-wrap { table.sortable {
+                    caption.visually-hidden { (tr.t("country-services")) }
+                    thead { tr {
+                        th scope="col" { (tr.t("field-code")) }
+                        th scope="col" { (tr.t("field-name")) }
+                        th scope="col" { (tr.t("field-service-line")) }
+                        th scope="col" { (tr.t("field-lead-agency")) }
+                        th.hide-narrow scope="col" { (tr.t("field-clients")) }
+                        th scope="col" { (tr.t("field-status")) }
+                        th.num scope="col" { (tr.t("field-annual-benefit")) }
+                    } }
+                    tbody { @for s in services { tr {
+                        td { code { (s.service_id) } }
+                        td { (s.name) }
+                        td { (line_name(tr, s.service_line)) }
+                        td { (s.lead_agency) }
+                        td.hide-narrow { (s.client_agencies.join(", ")) }
+                        td { @match s.status { Some(st) => { (tr.t(&format!("service-{st}"))) }, None => { "–" } } }
+                        td.num { @match &s.cba { Some(cba) => { (format::number(lang, cba.annual_benefit_monetary, 0)) }, None => { "–" } } }
+                    } } }
+                } }
+            }
+        }
+    }
 }

@@ -321,32 +321,7 @@ fn detail(ctx: &Ctx, details: &SubmissionDetails) -> Result<View, PageError> {
         @if let Ok(r) = details.receipt() {
             section.panel { h2 { (tr.t("receipt-title")) } (receipt(tr, r)) }
         }
-        @if s.document_type == DocumentType::Bos {
-            section.panel {
-                h2 { (tr.t("country-services")) }
-                @if services.is_empty() {
-                    (empty(&tr.t("country-no-services")))
-                } @else {
-                    div.table-wrap { table.sortable {
-                        caption.visually-hidden { (tr.t("country-services")) }
-                        thead { tr {
-                            th scope="col" { (tr.t("field-code")) }
-                            th scope="col" { (tr.t("field-name")) }
-                            th scope="col" { (tr.t("field-service-line")) }
-                            th scope="col" { (tr.t("field-lead-agency")) }
-                            th.hide-narrow scope="col" { (tr.t("field-clients")) }
-                        } }
-                        tbody { @for c in services { tr {
-                            td { code { (c.service_id) } }
-                            td { (c.name) }
-                            td { (super::line_name(tr, c.service_line)) }
-                            td { (c.lead_agency) }
-                            td.hide-narrow { (c.client_agencies.join(", ")) }
-                        } } }
-                    } }
-                }
-            }
-        }
+        @if s.document_type == DocumentType::Bos { (super::countries::services_panel(tr, services)) }
         section.panel {
             h2 { (tr.t("submission-values")) }
             @if values.is_empty() {
