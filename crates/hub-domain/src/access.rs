@@ -78,6 +78,10 @@ vocabulary!(
         ReadAuditLog => "READ_AUDIT_LOG",
         /// Read governance working material: drafts, histories, names of persons.
         ReadGovernanceRecords => "READ_GOVERNANCE_RECORDS",
+        /// Mark outliers for follow-up and set min-max bounds.
+        ReviewDataQuality => "REVIEW_DATA_QUALITY",
+        /// Add, edit and disable validation rules.
+        ManageValidationRules => "MANAGE_VALIDATION_RULES",
     }
 );
 
@@ -100,12 +104,14 @@ pub const fn allowed(action: Action) -> Allowed {
         | Action::ManageRates
         | Action::ManageMappings
         | Action::LockPeriods
-        | Action::ManageTokens => Allowed::Roles(&[Admin]),
+        | Action::ManageTokens
+        | Action::ManageValidationRules => Allowed::Roles(&[Admin]),
         Action::ManageTaskForces | Action::ManageMeetings | Action::DraftWorkPlans => {
             Allowed::Roles(&[Romt, Admin])
         }
         Action::DecideWorkPlans => Allowed::Roles(&[Rcp]),
         Action::FollowWorkPlans => Allowed::Roles(&[Romt, Rcp, Admin]),
+        Action::ReviewDataQuality => Allowed::Roles(&[Romt, Admin]),
         Action::ReadAuditLog => Allowed::Roles(&[Admin, Rcp]),
         Action::ReadGovernanceRecords => Allowed::AnyToken,
     }
@@ -128,6 +134,8 @@ impl Action {
             Action::FollowWorkPlans => "following work plans",
             Action::ReadAuditLog => "reading the audit log",
             Action::ReadGovernanceRecords => "governance records (drafts, histories, names)",
+            Action::ReviewDataQuality => "reviewing data quality (follow-ups, min-max bounds)",
+            Action::ManageValidationRules => "managing validation rules",
         }
     }
 }
@@ -338,6 +346,9 @@ mod tests {
             (Action::FollowWorkPlans, &[Romt, Rcp, Admin]),
             (Action::ReadAuditLog, &[Admin, Rcp]),
             (Action::ReadGovernanceRecords, Role::ALL),
+            // DESIGN §16: follow-ups by ROMT and ADMIN; the rules are configuration.
+            (Action::ReviewDataQuality, &[Romt, Admin]),
+            (Action::ManageValidationRules, &[Admin]),
         ];
         assert_eq!(
             cases.len(),

@@ -273,6 +273,10 @@ vocabulary!(
         MissingReport => "MISSING_REPORT",
         /// Values rejected one by one from the reports behind the figure.
         RejectedValue => "REJECTED_VALUE",
+        /// Values flagged as outliers against their country's history.
+        Outlier => "OUTLIER",
+        /// Values at which their report breaks a validation rule.
+        RuleViolation => "RULE_VIOLATION",
     }
 );
 
@@ -348,7 +352,18 @@ pub fn timeliness(period: Period, first_received: Option<chrono::NaiveDate>) -> 
     }
 }
 
-/// `part / whole`, or `None` when the whole is 0.
+/// The share of a period's `plan` for `counted` of its `quarters` quarters (the quarters due, or
+/// the quarters reported): plan × counted / quarters. `None` for a period without quarters or
+/// a product that does not fit.
+pub fn plan_share(plan: Decimal, counted: usize, quarters: usize) -> Option<Decimal> {
+    if quarters == 0 {
+        return None;
+    }
+    plan.checked_mul(Decimal::from(counted))?
+        .checked_div(Decimal::from(quarters))
+}
+
+/// `part / whole`, rounded; `None` when `whole` is 0.
 pub fn ratio(part: Decimal, whole: Decimal) -> Option<Decimal> {
     if whole.is_zero() {
         None
@@ -360,6 +375,22 @@ pub fn ratio(part: Decimal, whole: Decimal) -> Option<Decimal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_year_is_compared_with_the_plan_of_its_quarters() {
+        let plan = Decimal::from(400_000);
+        assert_eq!(plan_share(plan, 2, 4), Some(Decimal::from(200_000)));
+        assert_eq!(plan_share(plan, 4, 4), Some(plan));
+        assert_eq!(plan_share(plan, 0, 4), Some(Decimal::ZERO));
+        assert_eq!(plan_share(plan, 1, 0), None);
+        // Realized 150 000 after two quarters: 37.5 % of the year, 75 % of its first half.
+        let realized = Decimal::from(150_000);
+        assert_eq!(ratio(realized, plan), Some(Decimal::new(375, 3)));
+        assert_eq!(
+            ratio(realized, plan_share(plan, 2, 4).unwrap()),
+            Some(Decimal::new(75, 2))
+        );
+    }
     use proptest::prelude::*;
     use std::str::FromStr;
 

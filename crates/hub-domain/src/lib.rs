@@ -18,6 +18,8 @@
 //!   `Action` → roles and [`access::authorize`], the only role check of the hub.
 //! - [`analytics`]: aggregation, progress and timeliness rules (DESIGN §8).
 //! - [`money`]: exact decimals, exchange rates and the currency policy.
+//! - [`quality`]: outliers against a country's history and validation rules over one report
+//!   (DESIGN §16).
 //! - [`submission`]: document kinds, outcomes, value flags and the revision rules.
 //! - [`workbook`]: the spreadsheet layout of templates and the importer (DESIGN §14).
 
@@ -34,6 +36,7 @@ pub mod i18n;
 pub mod limits;
 pub mod money;
 pub mod period;
+pub mod quality;
 pub mod submission;
 pub mod workbook;
 

@@ -68,6 +68,10 @@ vocabulary!(
         NoRate => "NO_RATE",
         /// The converted amount does not fit an exact decimal: kept in its currency, left out.
         Overflow => "OVERFLOW",
+        /// Far from the country's own history of the KPI (DESIGN §16); kept, to be checked.
+        Outlier => "OUTLIER",
+        /// The report breaks a validation rule at this value; kept, to be checked.
+        RuleViolation => "RULE_VIOLATION",
     }
 );
 
