@@ -43,6 +43,8 @@ pub struct Model {
     pub mapping_offset: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub comment: Option<String>,
+    /// Marked by ROMT or ADMIN for follow-up with the country team (`markFollowUp`).
+    pub follow_up: bool,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

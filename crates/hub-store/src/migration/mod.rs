@@ -11,6 +11,7 @@ mod m0005_idempotency_leases;
 mod m0006_lists_as_json;
 mod m0007_languages_and_workbooks;
 mod m0008_web_sessions;
+mod m0009_data_quality;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_lists_as_json::Migration),
             Box::new(m0007_languages_and_workbooks::Migration),
             Box::new(m0008_web_sessions::Migration),
+            Box::new(m0009_data_quality::Migration),
         ]
     }
 }

@@ -51,9 +51,11 @@ pub struct StoredValue {
     pub flags: Vec<ValueFlag>,
     pub mapping: Option<AppliedMapping>,
     pub comment: Option<String>,
+    /// Marked for follow-up with the country team (`markFollowUp`).
+    pub follow_up: bool,
 }
 
-fn value_of(v: kpi_value::Model) -> Result<StoredValue, StoreError> {
+pub(crate) fn value_of(v: kpi_value::Model) -> Result<StoredValue, StoreError> {
     let mapping = match (v.mapping_id, v.mapping_version) {
         (Some(id), Some(version)) => Some(AppliedMapping {
             id,
@@ -88,6 +90,7 @@ fn value_of(v: kpi_value::Model) -> Result<StoredValue, StoreError> {
         common_service: v.common_service,
         currency: v.currency,
         comment: v.comment,
+        follow_up: v.follow_up,
     })
 }
 
