@@ -11,8 +11,11 @@ pub struct Problem {
     pub pointer: String,
     /// Stable code, see [`codes`].
     pub code: String,
-    /// What is wrong and, where possible, how to fix it.
+    /// What is wrong and, where possible, how to fix it (English).
     pub message: String,
+    /// The same in Spanish, where the hub has it (schema errors, rule violations, outliers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_es: Option<String>,
     /// The JSON Schema keyword that failed, for schema errors.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
@@ -20,6 +23,12 @@ pub struct Problem {
     /// (`Values!C7`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
+    /// The validation rule broken, for `RULE_VIOLATION`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The validator's own words, for machines (schema errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Problem {
@@ -29,9 +38,18 @@ impl Problem {
             pointer: pointer.into(),
             code: code.to_owned(),
             message: message.into(),
+            message_es: None,
             keyword: None,
             cell: None,
+            rule: None,
+            detail: None,
         }
+    }
+
+    /// The problem with its Spanish message as well.
+    pub fn with_spanish(mut self, message_es: impl Into<String>) -> Self {
+        self.message_es = Some(message_es.into());
+        self
     }
 }
 
@@ -105,4 +123,8 @@ pub mod codes {
     pub const UNKNOWN_AGENCY: &str = "UNKNOWN_AGENCY";
     /// A local code that only the hub can map (offline validation only).
     pub const LOCAL_CODE: &str = "LOCAL_CODE";
+    /// A value far from the country's own history of the KPI (a warning: the value is kept).
+    pub const OUTLIER: &str = "OUTLIER";
+    /// The report breaks a validation rule (a warning naming the rule: the values are kept).
+    pub const RULE_VIOLATION: &str = "RULE_VIOLATION";
 }

@@ -6,6 +6,7 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::{PatternOptions, Validator};
 use serde_json::Value;
 
+use crate::explain::explain;
 use crate::problem::{Problem, codes};
 
 /// The kpi-report schema text.
@@ -42,11 +43,11 @@ pub struct SchemaError {
     pub message: String,
 }
 
-/// The compiled validators.
+/// The compiled validators, and the schemas' texts for the descriptions messages quote.
 pub struct Schemas {
-    kpi_report: Validator,
-    bos: Validator,
-    country_feed: Validator,
+    kpi_report: (Validator, Value),
+    bos: (Validator, Value),
+    country_feed: (Validator, Value),
 }
 
 impl std::fmt::Debug for Schemas {
@@ -55,24 +56,19 @@ impl std::fmt::Debug for Schemas {
     }
 }
 
-/// Messages longer than this quote no instance value (a 5 MB string would otherwise come back).
+/// Validator messages longer than this quote no instance value (a 5 MB string would otherwise
+/// come back).
 const MAX_MESSAGE: usize = 300;
 
-fn compile(kind: SchemaKind) -> Result<Validator, SchemaError> {
+fn compile(kind: SchemaKind) -> Result<(Validator, Value), SchemaError> {
     let broken = |message: String| SchemaError { kind, message };
     let schema: Value = serde_json::from_str(kind.text()).map_err(|e| broken(e.to_string()))?;
-    jsonschema::draft202012::options()
+    let validator = jsonschema::draft202012::options()
         .should_validate_formats(true)
         .with_pattern_options(PatternOptions::regex())
         .build(&schema)
-        .map_err(|e| broken(e.to_string()))
-}
-
-/// The decimals a `multipleOf` of the form 10^-n allows (6 for 0.000001).
-fn decimals_of(multiple_of: f64) -> usize {
-    let text = multiple_of.to_string();
-    text.split_once('.')
-        .map_or(0, |(_, fraction)| fraction.len())
+        .map_err(|e| broken(e.to_string()))?;
+    Ok((validator, schema))
 }
 
 fn escape(segment: &str) -> String {
@@ -89,7 +85,7 @@ impl Schemas {
         })
     }
 
-    fn validator(&self, kind: SchemaKind) -> &Validator {
+    fn validator(&self, kind: SchemaKind) -> &(Validator, Value) {
         match kind {
             SchemaKind::KpiReport => &self.kpi_report,
             SchemaKind::Bos => &self.bos,
@@ -97,7 +93,8 @@ impl Schemas {
         }
     }
 
-    /// Every schema error of `document`, each with its pointer, keyword and message. With
+    /// Every schema error of `document`, each with its pointer, keyword, the validator's own
+    /// words (`detail`) and a message in English and Spanish an officer can act on. With
     /// `ignore_unknown_fields` (documents of a newer minor version) fields this version does not
     /// know are not errors.
     pub fn validate(
@@ -106,7 +103,8 @@ impl Schemas {
         document: &Value,
         ignore_unknown_fields: bool,
     ) -> Vec<Problem> {
-        self.validator(kind)
+        let (validator, schema) = self.validator(kind);
+        validator
             .iter_errors(document)
             .filter(|e| {
                 !(ignore_unknown_fields
@@ -119,27 +117,23 @@ impl Schemas {
                 {
                     pointer = format!("{pointer}/{}", escape(name));
                 }
-                let mut message = match e.kind() {
-                    // "0.1234567 is not a multiple of 0.000001" says the rule the long way round.
-                    ValidationErrorKind::MultipleOf { multiple_of } => format!(
-                        "{} has more decimals than the hub keeps; round it to at most {} decimals",
-                        e.instance(),
-                        decimals_of(*multiple_of)
-                    ),
-                    _ => e.to_string(),
-                };
-                if message.len() > MAX_MESSAGE {
-                    message = e.masked().to_string();
+                let mut detail = e.to_string();
+                if detail.len() > MAX_MESSAGE {
+                    detail = e.masked().to_string();
                 }
-                if message.len() > MAX_MESSAGE {
-                    message = format!("the value breaks the `{}` rule", e.kind().keyword());
+                if detail.len() > MAX_MESSAGE {
+                    detail = format!("the value breaks the `{}` rule", e.kind().keyword());
                 }
+                let explained = explain(schema, &pointer, e.kind(), e.instance());
                 Problem {
                     pointer,
                     code: codes::SCHEMA_INVALID.to_owned(),
-                    message,
+                    message: explained.en,
+                    message_es: Some(explained.es),
                     keyword: Some(e.kind().keyword().to_owned()),
                     cell: None,
+                    rule: None,
+                    detail: Some(detail),
                 }
             })
             .collect()
@@ -237,8 +231,119 @@ mod tests {
             false,
         );
         assert!(
-            problems.iter().all(|p| p.message.len() <= MAX_MESSAGE),
+            problems
+                .iter()
+                .all(|p| p.detail.as_ref().unwrap().len() <= MAX_MESSAGE
+                    && !p.message.contains(&"x".repeat(100))
+                    && !p.message_es.as_ref().unwrap().contains(&"x".repeat(100))),
             "{problems:?}"
+        );
+    }
+
+    fn examples() -> Vec<(String, Value)> {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../schemas/examples/invalid"
+        );
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).unwrap();
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    serde_json::from_str(&text).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn kind_of(document: &Value) -> SchemaKind {
+        match document["documentType"].as_str() {
+            Some("bos") => SchemaKind::Bos,
+            Some("country-feed") => SchemaKind::CountryFeed,
+            _ => SchemaKind::KpiReport,
+        }
+    }
+
+    #[test]
+    fn every_invalid_example_is_explained_in_plain_english_and_spanish() {
+        let schemas = Schemas::compile().unwrap();
+        let examples = examples();
+        assert!(examples.len() >= 42, "{} examples", examples.len());
+        let machine_words = [
+            "^",
+            "$",
+            "[0-9]",
+            "[A-Z",
+            "{4}",
+            "other candidates",
+            "does not match",
+            "is not valid under",
+            "is not one of",
+        ];
+        for (name, document) in examples {
+            let problems = schemas.validate(kind_of(&document), &document, false);
+            assert_eq!(problems.len(), 1, "{name}: {problems:#?}");
+            let p = &problems[0];
+            let es = p.message_es.as_deref().unwrap();
+            for text in [p.message.as_str(), es] {
+                for word in machine_words {
+                    assert!(!text.contains(word), "{name}: {word:?} in {text}");
+                }
+                assert!(text.ends_with('.'), "{name}: {text}");
+            }
+            assert_ne!(p.message, es, "{name}");
+            assert!(p.keyword.is_some() && p.detail.is_some(), "{name}");
+            // An item of an array is named by its ordinal, with its pointer.
+            if let Some(rest) = p.pointer.strip_prefix("/values/") {
+                let index: usize = rest.split('/').next().unwrap().parse().unwrap();
+                let ordinal = format!("alue {} (/values/{index})", index + 1);
+                assert!(p.message.contains(&ordinal), "{name}: {}", p.message);
+                assert!(
+                    es.contains(&format!("alor {} (/values/{index})", index + 1)),
+                    "{name}: {es}"
+                );
+            }
+            println!("{name}\n  {}\n  {es}", p.message);
+        }
+    }
+
+    #[test]
+    fn a_period_in_the_wrong_form_is_explained_by_its_example() {
+        let schemas = Schemas::compile().unwrap();
+        let problems = schemas.validate(
+            SchemaKind::KpiReport,
+            &json!({ "documentType": "kpi-report", "schemaVersion": "1.0", "country": "COL",
+                     "period": "2026Q2", "revision": 1, "currency": "COP", "values": [] }),
+            false,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .message
+                .starts_with("Field \"period\": must look like \"2026-Q2\", not \"2026Q2\"."),
+            "{}",
+            problems[0].message
+        );
+        assert!(
+            problems[0].message_es.as_deref().unwrap().starts_with(
+                "El campo \"period\": debe tener la forma \"2026-Q2\", no \"2026Q2\"."
+            ),
+            "{:?}",
+            problems[0].message_es
+        );
+        assert!(
+            problems[0]
+                .detail
+                .as_deref()
+                .unwrap()
+                .contains("does not match")
         );
     }
 }
