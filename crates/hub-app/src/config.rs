@@ -13,6 +13,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use hub_federation::FederationSettings;
+use hub_ingest::quality::OutlierSettings;
 
 /// What `serve` loads into an empty database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +41,7 @@ pub enum LogFormat {
 }
 
 /// The hub's configuration.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct Config {
     /// `HUB_DATABASE_URL`: `sqlite://FILE?mode=rwc` (default `sqlite://romt-hub.db?mode=rwc`)
     /// or `postgres://USER:PASSWORD@HOST/DB`.
@@ -85,6 +86,10 @@ pub struct Config {
     /// `HUB_PUBLISHER`: the name this hub gives itself in the feed it serves (default
     /// `romt-hub-lac`).
     pub publisher: String,
+    /// Outliers at ingestion (DESIGN §16): `HUB_OUTLIER_ALGORITHM` (`Z_SCORE`, `MOD_Z_SCORE` or
+    /// `MIN_MAX`, default `Z_SCORE`) and `HUB_OUTLIER_THRESHOLDS`, per KPI over the defaults
+    /// (3, 3.5 and 2 sd): `CA:Z_SCORE=4,PROC.LEADTIME:MOD_Z_SCORE=5`.
+    pub outliers: OutlierSettings,
     /// Federation: `HUB_FEDERATION_SCHEDULER` (pull on schedule, default true),
     /// `HUB_FEDERATION_CONCURRENCY` (8), `HUB_FEDERATION_CONNECT_TIMEOUT_SECS` (5),
     /// `HUB_FEDERATION_TIMEOUT_SECS` (30), `HUB_FEDERATION_MAX_BODY_BYTES` (20 MiB),
@@ -119,6 +124,7 @@ impl fmt::Debug for Config {
             .field("ws_max_subscriptions", &self.ws_max_subscriptions)
             .field("ws_idle_timeout", &self.ws_idle_timeout)
             .field("publisher", &self.publisher)
+            .field("outliers", &self.outliers)
             .field("federation", &self.federation)
             .finish()
     }
@@ -144,6 +150,7 @@ impl Default for Config {
             ws_max_subscriptions: 20,
             ws_idle_timeout: Duration::from_secs(300),
             publisher: "romt-hub-lac".to_owned(),
+            outliers: OutlierSettings::default(),
             federation: FederationSettings::default(),
         }
     }
@@ -182,6 +189,8 @@ const KEYS: &[&str] = &[
     "session_hours",
     "ws_max_subscriptions",
     "ws_idle_timeout_secs",
+    "outlier_algorithm",
+    "outlier_thresholds",
     "federation_scheduler",
     "federation_concurrency",
     "federation_connect_timeout_secs",
@@ -398,6 +407,20 @@ impl Config {
                         .map(Duration::from_secs)
                 },
             )?,
+            outliers: OutlierSettings {
+                algorithm: layers.parse(
+                    "outlier_algorithm",
+                    "Z_SCORE, MOD_Z_SCORE or MIN_MAX",
+                    defaults.outliers.algorithm,
+                    |v| v.to_ascii_uppercase().parse().ok(),
+                )?,
+                thresholds: layers.parse(
+                    "outlier_thresholds",
+                    "KPI:ALGORITHM=THRESHOLD pairs separated by commas, e.g. CA:Z_SCORE=4",
+                    defaults.outliers.thresholds,
+                    |v| OutlierSettings::parse_thresholds(v).ok(),
+                )?,
+            },
             federation: federation(&layers, defaults.federation)?,
         };
         Ok(config)

@@ -14,6 +14,8 @@
 //! - [`figures`]: regional figures (DESIGN §8) and their cache.
 //! - [`governance`]: task forces, work plans, meetings, action items (DESIGN §10).
 //! - [`sources`]: federation sources and sync runs (DESIGN §9).
+//! - [`quality`]: outliers, follow-ups, min-max bounds, validation rules and the data quality
+//!   report (DESIGN §16).
 //! - [`reference`]: country teams, KPIs, rates, mappings, locked periods.
 //! - [`exports`]: exports (DESIGN §13) and spreadsheet templates (§14).
 //! - [`tokens`]: access tokens; [`sessions`]: web application sessions; [`audit`]: the audit
@@ -27,6 +29,7 @@ pub mod error;
 pub mod exports;
 pub mod figures;
 pub mod governance;
+pub mod quality;
 pub mod reference;
 pub mod sessions;
 pub mod sources;

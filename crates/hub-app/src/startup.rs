@@ -70,7 +70,9 @@ async fn open_database(config: &Config, queries: QueryCounter) -> Result<Db, Sta
 pub async fn open(config: Config) -> Result<App, StartupError> {
     let queries = QueryCounter::default();
     let db = open_database(&config, queries.clone()).await?;
-    let ingestor = Ingestor::new()?.with_idempotency(config.idempotency_lease, db.clone());
+    let ingestor = Ingestor::new()?
+        .with_idempotency(config.idempotency_lease, db.clone())
+        .with_outliers(config.outliers.clone());
     let puller = hub_federation::client::http_client(&config.federation)?;
     Ok(App::new(db, config, ingestor, puller, queries))
 }

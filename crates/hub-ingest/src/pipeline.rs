@@ -19,6 +19,7 @@ use crate::check::{Checked, Record, check_bos, check_kpi_report};
 use crate::facts::{Facts, Keys};
 use crate::parse::{canonical_json, parse_json};
 use crate::problem::{Problem, codes};
+use crate::quality::{OutlierSettings, QualityFacts, review};
 use crate::receipt::Receipt;
 use crate::schemas::{SchemaError, SchemaKind, Schemas};
 use crate::workbook::WorkbookDocument;
@@ -131,6 +132,8 @@ pub struct Ingestor {
     lease: TimeDelta,
     /// The pool a dropped request's claim is released through (none: the lease frees it).
     pool: Option<Db>,
+    /// How values are judged against their country's history.
+    outliers: OutlierSettings,
 }
 
 /// A claimed idempotency key, released if the request is dropped before it settles it (the
@@ -255,7 +258,19 @@ impl Ingestor {
             schemas: Arc::new(Schemas::compile()?),
             lease: DEFAULT_LEASE,
             pool: None,
+            outliers: OutlierSettings::default(),
         })
+    }
+
+    /// How values are judged at ingestion.
+    pub fn outliers(&self) -> &OutlierSettings {
+        &self.outliers
+    }
+
+    /// Judges values at ingestion by `settings` (DESIGN §16).
+    pub fn with_outliers(mut self, settings: OutlierSettings) -> Self {
+        self.outliers = settings;
+        self
     }
 
     /// Claims idempotency keys for `lease`, and releases the claims of dropped requests through
@@ -406,13 +421,13 @@ impl Ingestor {
             errors,
             rejected: mut rejected_values,
             mut rejected_count,
-            warnings,
+            mut warnings,
             record,
         } = checked;
         let left_out = request.left_out();
         rejected_count += left_out.len();
         rejected_values.extend(left_out);
-        let record = match record {
+        let mut record = match record {
             Some(record) if errors.is_empty() => record,
             _ => {
                 receipt.errors = errors;
@@ -423,6 +438,10 @@ impl Ingestor {
         if request.options.strict && rejected_count > 0 {
             receipt.errors = rejected_values;
             return done(receipt);
+        }
+        if let SliceScope::Period(period) = record.slice.scope {
+            let facts = QualityFacts::from_db(db, &record, period).await?;
+            warnings.extend(review(&mut record, &facts, &self.outliers));
         }
         receipt.rejected_values = rejected_values;
         receipt.warnings = warnings;

@@ -266,6 +266,14 @@ pub struct CountryFiguresView {
     pub cost_avoidance_usd: Option<Decimal>,
     pub planned_cost_avoidance_usd: Option<Decimal>,
     pub realization_rate: Option<Decimal>,
+    /// For a partial year: the plan's share for the quarters due so far (plan × due / 4).
+    pub planned_due_usd: Option<Decimal>,
+    /// Realized / the plan's share for the quarters due.
+    pub realization_rate_due: Option<Decimal>,
+    /// The plan's share for the quarters reported (plan × reported / 4).
+    pub planned_reported_usd: Option<Decimal>,
+    /// Realized / the plan's share for the quarters reported.
+    pub realization_rate_reported: Option<Decimal>,
     pub common_services_active: i32,
     /// Whether it reported for at least one quarter of the period (that the caller may see).
     pub reported: bool,
@@ -287,6 +295,10 @@ impl From<&CountryFigures> for CountryFiguresView {
             cost_avoidance_usd: c.cost_avoidance_usd,
             planned_cost_avoidance_usd: c.planned_cost_avoidance_usd,
             realization_rate: c.realization_rate,
+            planned_due_usd: c.planned_due_usd,
+            realization_rate_due: c.realization_rate_due,
+            planned_reported_usd: c.planned_reported_usd,
+            realization_rate_reported: c.realization_rate_reported,
             common_services_active: c.common_services_active,
             reported: c.reported,
             on_time: c.on_time,
@@ -312,6 +324,14 @@ pub struct RegionalDashboardView {
     pub planned_cost_avoidance_usd: Option<Decimal>,
     /// Realized / planned.
     pub realization_rate: Option<Decimal>,
+    /// For a partial year: the plan's share for the quarters due so far (plan × due / 4).
+    pub planned_due_usd: Option<Decimal>,
+    /// Realized / the plan's share for the quarters due.
+    pub realization_rate_due: Option<Decimal>,
+    /// The plan's share for the quarters reported (Σ of each country's plan × its quarters reported / 4).
+    pub planned_reported_usd: Option<Decimal>,
+    /// Realized / the plan's share for the quarters reported.
+    pub realization_rate_reported: Option<Decimal>,
     pub common_services_active: i32,
     /// Country-quarters reported / country-quarters due.
     pub completeness: Option<Decimal>,
@@ -334,6 +354,10 @@ impl From<&RegionalDashboard> for RegionalDashboardView {
             cost_avoidance_usd: d.cost_avoidance_usd,
             planned_cost_avoidance_usd: d.planned_cost_avoidance_usd,
             realization_rate: d.realization_rate,
+            planned_due_usd: d.planned_due_usd,
+            realization_rate_due: d.realization_rate_due,
+            planned_reported_usd: d.planned_reported_usd,
+            realization_rate_reported: d.realization_rate_reported,
             common_services_active: d.common_services_active,
             completeness: d.completeness,
             expected_countries: d.expected_countries,

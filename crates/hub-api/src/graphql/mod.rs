@@ -28,6 +28,7 @@ pub mod governance;
 pub mod http;
 pub mod limits;
 pub mod paging;
+pub mod quality;
 pub mod reference;
 pub mod submission;
 pub mod ws;
@@ -43,6 +44,7 @@ pub struct QueryRoot(
     federation::FederationQuery,
     governance::GovernanceQuery,
     admin::AdminQuery,
+    quality::QualityQuery,
 );
 
 /// Root of all mutations.
@@ -50,6 +52,7 @@ pub struct QueryRoot(
 pub struct MutationRoot(
     submission::SubmissionMutation,
     admin::AdminMutation,
+    quality::QualityMutation,
     federation::FederationMutation,
     governance::GovernanceMutation,
 );

@@ -29,9 +29,16 @@ pub struct ProblemView {
     pub pointer: String,
     /// Stable code of the problem.
     pub code: String,
+    /// What is wrong and how to fix it, in English.
     pub message: String,
+    /// The same in Spanish, where the hub has it (schema errors, outliers, rule violations).
+    pub message_es: Option<String>,
     /// The JSON Schema keyword that failed, for schema errors.
     pub keyword: Option<String>,
+    /// The validator's own words, for machines (schema errors).
+    pub detail: Option<String>,
+    /// The validation rule broken, for `RULE_VIOLATION`.
+    pub rule: Option<String>,
     /// The spreadsheet cell the problem came from (e.g. `Values!C7`), for a workbook.
     pub cell: Option<String>,
 }
@@ -42,7 +49,10 @@ impl From<Problem> for ProblemView {
             pointer: p.pointer,
             code: p.code,
             message: p.message,
+            message_es: p.message_es,
             keyword: p.keyword,
+            detail: p.detail,
+            rule: p.rule,
             cell: p.cell,
         }
     }

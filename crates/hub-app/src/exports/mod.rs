@@ -8,6 +8,7 @@
 //! [`templates`] (the workbooks country OMTs fill in), [`stream`] (the chunked body).
 
 pub mod bos;
+mod quality;
 pub mod regional;
 pub mod stream;
 pub mod templates;

@@ -8,6 +8,7 @@ use hub_domain::i18n::Lang;
 use hub_domain::period::Period;
 use hub_export::{Cell, Column, ExportFormat, Table, Writer};
 
+use super::quality::quality_by_country;
 use super::stream::{self, Download};
 use super::{ExportRequest, notes};
 use crate::error::{AppError, AppResult};
@@ -177,6 +178,14 @@ fn meaning(flag: FigureFlag, lang: Lang) -> &'static str {
             "values rejected one by one from the reports behind the figure",
             "valores rechazados uno por uno en los informes detrás de la cifra",
         ),
+        FigureFlag::Outlier => (
+            "values far from their country's history of the KPI, kept to be checked",
+            "valores atípicos frente a la historia del país para el KPI, conservados para revisión",
+        ),
+        FigureFlag::RuleViolation => (
+            "values at which their report breaks a validation rule, kept to be checked",
+            "valores en los que su informe no cumple una regla de validación, conservados para revisión",
+        ),
     };
     lang.pick(en, es)
 }
@@ -342,6 +351,35 @@ fn planned_vs_realized(writer: &mut Writer, d: &RegionalDashboard, lang: Lang) -
             Cell::Int(i64::from(d.common_services_active)),
         ])
         .map_err(AppError::internal)?;
+    // A partial year is also compared with the plan's share for its quarters (docs/figures.md).
+    for (label, planned, rate) in [
+        (
+            lang.pick(
+                "Total, plan of the quarters due",
+                "Total, plan de los trimestres vencidos",
+            ),
+            d.planned_due_usd,
+            d.realization_rate_due,
+        ),
+        (
+            lang.pick(
+                "Total, plan of the quarters reported",
+                "Total, plan de los trimestres informados",
+            ),
+            d.planned_reported_usd,
+            d.realization_rate_reported,
+        ),
+    ] {
+        writer
+            .row(&[
+                Cell::text(label),
+                Cell::opt_usd(planned),
+                Cell::opt_usd(d.cost_avoidance_usd),
+                Cell::opt_ratio(rate),
+                Cell::Empty,
+            ])
+            .map_err(AppError::internal)?;
+    }
     Ok(())
 }
 
@@ -421,6 +459,7 @@ pub(crate) async fn start(
         quarters.last().map(ToString::to_string).unwrap_or_default(),
     );
     let matrix = app.completeness_as_of(caller, &from, &to, as_of).await?;
+    let quality = app.data_quality_report(caller, year).await?;
     let filename = format!("romt-regional-{period}.{}", format.extension());
     let title = format!(
         "{} {period}",
@@ -447,6 +486,7 @@ pub(crate) async fn start(
                 planned_vs_realized(&mut writer, &dashboard, lang)?;
                 completeness(&mut writer, &matrix, lang)?;
                 data_quality(&mut writer, &dashboard, lang)?;
+                quality_by_country(&mut writer, &quality, lang)?;
                 writer
                     .notes("Notes", lang, &notes)
                     .map_err(AppError::internal)?;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use hub_domain::Decimal;
 use hub_domain::access::Viewer;
 use hub_domain::analytics::{
-    FigureFlag, Rating, Timeliness, checked_sum, progress, ratio, timeliness,
+    FigureFlag, Rating, Timeliness, checked_sum, plan_share, progress, ratio, timeliness,
 };
 use hub_domain::catalogue::ServiceLine;
 use hub_domain::codes::CurrencyCode;
@@ -61,6 +61,12 @@ pub struct CountryFigures {
     pub cost_avoidance_usd: Option<Decimal>,
     pub planned_cost_avoidance_usd: Option<Decimal>,
     pub realization_rate: Option<Decimal>,
+    /// The plan's share for the quarters due so far, and realized / that share.
+    pub planned_due_usd: Option<Decimal>,
+    pub realization_rate_due: Option<Decimal>,
+    /// The plan's share for the quarters this country reported, and realized / that share.
+    pub planned_reported_usd: Option<Decimal>,
+    pub realization_rate_reported: Option<Decimal>,
     pub common_services_active: i32,
     /// Whether it reported for at least one quarter of the period (that the caller may see).
     pub reported: bool,
@@ -87,6 +93,14 @@ pub struct RegionalDashboard {
     pub planned_cost_avoidance_usd: Option<Decimal>,
     /// Realized / planned.
     pub realization_rate: Option<Decimal>,
+    /// For a partial year: the plan's share for the quarters due so far (plan × due / 4), and
+    /// realized / that share.
+    pub planned_due_usd: Option<Decimal>,
+    pub realization_rate_due: Option<Decimal>,
+    /// The plan's share for the quarters each country reported (Σ plan × reported / 4), and
+    /// realized / that share.
+    pub planned_reported_usd: Option<Decimal>,
+    pub realization_rate_reported: Option<Decimal>,
     pub common_services_active: i32,
     /// Country-quarters reported / country-quarters due.
     pub completeness: Option<Decimal>,
@@ -113,6 +127,11 @@ fn sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
         return None;
     }
     checked_sum(values)
+}
+
+/// Realized / planned, when both are known and the plan is not 0.
+fn rate(realized: Option<Decimal>, planned: Option<Decimal>) -> Option<Decimal> {
+    realized.zip(planned).and_then(|(c, p)| ratio(c, p))
 }
 
 /// Adds `amount` to a running total, counting an overflow instead of panicking.
@@ -280,6 +299,7 @@ pub async fn dashboard(
     // Realized cost avoidance, by country and service line.
     let mut realized: HashMap<(String, Option<ServiceLine>), Decimal> = HashMap::new();
     let (mut no_rate, mut stale_rate, mut overflow) = (0, 0, 0);
+    let (mut outliers, mut violations) = (0, 0);
     for fact in dataset.facts_of("CA", args.service_line) {
         if !quarters.contains(&fact.period) {
             continue;
@@ -287,6 +307,8 @@ pub async fn dashboard(
         if fact.flags.contains(&ValueFlag::RateStale) {
             stale_rate += 1;
         }
+        outliers += i32::from(fact.flags.contains(&ValueFlag::Outlier));
+        violations += i32::from(fact.flags.contains(&ValueFlag::RuleViolation));
         match fact.value {
             Some(usd) => add_into(
                 realized
@@ -301,6 +323,8 @@ pub async fn dashboard(
     quality.add(FigureFlag::NoRate, no_rate);
     quality.add(FigureFlag::Overflow, overflow);
     quality.add(FigureFlag::RateStale, stale_rate);
+    quality.add(FigureFlag::Outlier, outliers);
+    quality.add(FigureFlag::RuleViolation, violations);
     let bos: Vec<Counted> = analytics::counted_bos(db, args.year, dataset.as_of)
         .await?
         .into_iter()
@@ -350,6 +374,8 @@ pub async fn dashboard(
     let mut by_country = Vec::new();
     let (mut cells_due, mut cells_reported, mut reporting) = (0, 0, 0);
     let (mut late, mut missing) = (0, 0);
+    let (mut region_due, mut region_reported): (Option<Decimal>, Option<Decimal>) = (None, None);
+    let mut plan_overflow = 0;
     for country in &dataset.countries {
         let code = country.to_string();
         let own = |map: &HashMap<(String, Option<ServiceLine>), Decimal>| {
@@ -376,9 +402,25 @@ pub async fn dashboard(
                 }
             }
         }
-        let any_report = quarters
+        let quarters_with_report = quarters
             .iter()
-            .any(|q| dataset.reports.contains_key(&(code.clone(), *q)));
+            .filter(|q| dataset.reports.contains_key(&(code.clone(), **q)))
+            .count();
+        let any_report = quarters_with_report > 0;
+        let plan_due = plan.and_then(|p| plan_share(p, due.len(), quarters.len()));
+        let plan_reported = plan.and_then(|p| plan_share(p, quarters_with_report, quarters.len()));
+        for (total, share) in [
+            (&mut region_due, plan_due),
+            (&mut region_reported, plan_reported),
+        ] {
+            if let Some(share) = share {
+                add_into(
+                    total.get_or_insert(Decimal::ZERO),
+                    share,
+                    &mut plan_overflow,
+                );
+            }
+        }
         cells_due += due.len();
         cells_reported += reported_quarters;
         if any_report {
@@ -389,6 +431,10 @@ pub async fn dashboard(
             cost_avoidance_usd: cost,
             planned_cost_avoidance_usd: plan,
             realization_rate: cost.zip(plan).and_then(|(c, p)| ratio(c, p)),
+            planned_due_usd: plan_due,
+            realization_rate_due: rate(cost, plan_due),
+            planned_reported_usd: plan_reported,
+            realization_rate_reported: rate(cost, plan_reported),
             common_services_active: active
                 .iter()
                 .filter(|((c, _), _)| *c == code)
@@ -403,6 +449,7 @@ pub async fn dashboard(
             country: code,
         });
     }
+    quality.add(FigureFlag::Overflow, plan_overflow);
     quality.add(FigureFlag::LateReport, late);
     quality.add(FigureFlag::MissingReport, missing);
     let rejected: i32 = dataset
@@ -452,6 +499,10 @@ pub async fn dashboard(
         cost_avoidance_usd: cost,
         planned_cost_avoidance_usd: plan,
         realization_rate: cost.zip(plan).and_then(|(c, p)| ratio(c, p)),
+        planned_due_usd: region_due,
+        realization_rate_due: rate(cost, region_due),
+        planned_reported_usd: region_reported,
+        realization_rate_reported: rate(cost, region_reported),
         common_services_active: active.values().sum(),
         completeness: ratio(Decimal::from(cells_reported), Decimal::from(cells_due)),
         expected_countries: i32::try_from(dataset.countries.len()).unwrap_or(i32::MAX),

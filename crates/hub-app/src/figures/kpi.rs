@@ -284,6 +284,16 @@ pub fn regional_kpi(
             FigureFlag::RateStale,
             i32::try_from(stale).unwrap_or(i32::MAX),
         );
+        for (value_flag, figure_flag) in [
+            (ValueFlag::Outlier, FigureFlag::Outlier),
+            (ValueFlag::RuleViolation, FigureFlag::RuleViolation),
+        ] {
+            let flagged = facts
+                .iter()
+                .filter(|f| f.flags.contains(&value_flag))
+                .count();
+            quality.add(figure_flag, i32::try_from(flagged).unwrap_or(i32::MAX));
+        }
         if no_rate > 0 {
             flags.push(FigureFlag::NoRate);
         }

@@ -14,6 +14,7 @@ pub mod completeness;
 pub mod dashboard;
 pub mod dataset;
 pub mod kpi;
+pub mod quality;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -69,14 +70,14 @@ pub fn parse_range(from: &str, to: &str) -> Result<Vec<Period>, AppError> {
     Ok(from.range_to(to))
 }
 
-fn quarters_of(periods: &[Period]) -> Vec<Period> {
+pub(crate) fn quarters_of(periods: &[Period]) -> Vec<Period> {
     let mut quarters: Vec<Period> = periods.iter().flat_map(|p| p.quarters()).collect();
     quarters.sort();
     quarters.dedup();
     quarters
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     Utc::now().date_naive()
 }
 
