@@ -37,6 +37,9 @@ pub enum Command {
         /// kpi-report, bos or country-feed JSON files, or XLSX workbooks made from a template.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// en or es: the language of the messages.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
     /// Submit a document (JSON, or an XLSX workbook made from a template) to a hub and print
     /// its receipt; every problem names its JSON pointer and, for a workbook, its cell.
@@ -117,6 +120,9 @@ pub struct SubmitArgs {
     /// Idempotency key, so a retried submission is applied once.
     #[arg(long)]
     pub idempotency_key: Option<String>,
+    /// en or es: the language of the receipt's messages.
+    #[arg(long, default_value = "en")]
+    pub lang: String,
 }
 
 /// What to export.

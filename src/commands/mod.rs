@@ -105,7 +105,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             out_raw!("{}", hub_api::graphql::sdl());
             Ok(())
         }
-        Command::Validate { files } => validate::run(&files),
+        Command::Validate { files, lang } => validate::run(&files, &lang),
         Command::Submit(args) => submit::run(args).await,
         Command::Export(args) => export::run(args).await,
         Command::Template(args) => template::run(config, args).await,

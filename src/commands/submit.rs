@@ -3,12 +3,14 @@
 
 use anyhow::Context;
 use hub_app::submissions::{Problem, Receipt, XLSX_CONTENT_TYPE};
+use hub_domain::i18n::Lang;
 use hub_domain::submission::SubmissionStatus;
 
 use super::CliError;
 use crate::cli::SubmitArgs;
 
 pub async fn run(args: SubmitArgs) -> Result<(), CliError> {
+    let lang = language(&args.lang)?;
     let body = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let url = format!("{}/api/v1/submissions", args.hub.trim_end_matches('/'));
@@ -57,7 +59,10 @@ pub async fn run(args: SubmitArgs) -> Result<(), CliError> {
             return Err(CliError::Failed(anyhow::anyhow!("{status}: {message}")));
         }
     };
-    out_raw!("{}", render(&args.file.display().to_string(), &receipt));
+    out_raw!(
+        "{}",
+        render(&args.file.display().to_string(), &receipt, lang)
+    );
     match receipt.status {
         SubmissionStatus::Rejected => Err(CliError::Failed(anyhow::anyhow!(
             "{}: rejected ({status})",
@@ -100,7 +105,20 @@ pub fn place(p: &Problem) -> String {
     }
 }
 
-fn render(file: &str, r: &Receipt) -> String {
+/// `--lang`: en or es.
+pub fn language(text: &str) -> Result<Lang, CliError> {
+    Lang::parse_loose(text).ok_or_else(|| CliError::Usage(format!("--lang {text:?}: use en or es")))
+}
+
+/// The problem's message in `lang`, where the hub has it in Spanish.
+pub fn message(p: &Problem, lang: Lang) -> &str {
+    match (lang, &p.message_es) {
+        (Lang::Es, Some(es)) => es,
+        _ => &p.message,
+    }
+}
+
+fn render(file: &str, r: &Receipt, lang: Lang) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let what = [
@@ -133,7 +151,13 @@ fn render(file: &str, r: &Receipt) -> String {
         ("warning", &r.warnings),
     ] {
         for p in problems {
-            let _ = writeln!(out, "  {label} {}: {} [{}]", place(p), p.message, p.code);
+            let _ = writeln!(
+                out,
+                "  {label} {}: {} [{}]",
+                place(p),
+                message(p, lang),
+                p.code
+            );
         }
     }
     out

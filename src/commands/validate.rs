@@ -6,9 +6,10 @@ use std::path::PathBuf;
 use hub_app::submissions::OfflineValidator;
 
 use super::CliError;
-use super::submit::{is_workbook, place};
+use super::submit::{is_workbook, language, message, place};
 
-pub fn run(files: &[PathBuf]) -> Result<(), CliError> {
+pub fn run(files: &[PathBuf], lang: &str) -> Result<(), CliError> {
+    let lang = language(lang)?;
     let validator = OfflineValidator::new()?;
     let today = chrono::Utc::now().date_naive();
     let mut failed = 0;
@@ -31,7 +32,7 @@ pub fn run(files: &[PathBuf]) -> Result<(), CliError> {
             out!(
                 "{name}: {}: {} [{}]",
                 place(problem),
-                problem.message,
+                message(problem, lang),
                 problem.code
             );
         }
@@ -39,7 +40,7 @@ pub fn run(files: &[PathBuf]) -> Result<(), CliError> {
             out!(
                 "{name}: {}: warning: {} [{}]",
                 place(problem),
-                problem.message,
+                message(problem, lang),
                 problem.code
             );
         }

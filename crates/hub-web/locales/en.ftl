@@ -199,6 +199,8 @@ flag-PLANNED_NO_RATE = Planned amount without an exchange rate
 flag-LATE_REPORT = Late report
 flag-MISSING_REPORT = Missing report
 flag-REJECTED_VALUE = Rejected value
+flag-OUTLIER = Outlier
+flag-RULE_VIOLATION = Validation rule not met
 
 rating-MET = Target met
 rating-PROGRESS = Progress
@@ -284,6 +286,8 @@ series-regional = Region
 card-cost-avoidance = Cost avoidance
 card-planned = Planned cost avoidance
 card-realization = Realization rate
+card-realization-due = Realization, plan of the quarters due
+card-realization-reported = Realization, plan of the quarters reported
 card-services = Active common services
 card-completeness = Reporting completeness
 card-reporting = Countries reporting
@@ -370,6 +374,8 @@ problem-NOT_A_NUMBER = This cell should hold a number.
 problem-YEAR_OUTSIDE_CYCLE = The year is outside the BOS cycle.
 problem-UNKNOWN_AGENCY = The agency code is not known (the service is kept).
 problem-LOCAL_CODE = A local code the hub maps when the document arrives.
+problem-OUTLIER = The value is far from your country's earlier quarters of this KPI (it is kept): check it.
+problem-RULE_VIOLATION = The report breaks a validation rule across its values (they are kept): check them.
 
 workplans-title = Work plans
 workplans-lead = The ROMT annual work plans: drafted by the ROMT, approved or returned by the Regional Collaborative Platform (RCP).

@@ -199,6 +199,8 @@ flag-PLANNED_NO_RATE = Monto previsto sin tipo de cambio
 flag-LATE_REPORT = Informe tardío
 flag-MISSING_REPORT = Informe faltante
 flag-REJECTED_VALUE = Valor rechazado
+flag-OUTLIER = Valor atípico
+flag-RULE_VIOLATION = Regla de validación no cumplida
 
 rating-MET = Meta alcanzada
 rating-PROGRESS = Avance
@@ -284,6 +286,8 @@ series-regional = Región
 card-cost-avoidance = Costos evitados
 card-planned = Costos evitados previstos
 card-realization = Tasa de realización
+card-realization-due = Realización, plan de los trimestres vencidos
+card-realization-reported = Realización, plan de los trimestres informados
 card-services = Servicios comunes activos
 card-completeness = Completitud de los informes
 card-reporting = Países que informan
@@ -370,6 +374,8 @@ problem-NOT_A_NUMBER = Esta celda debe contener un número.
 problem-YEAR_OUTSIDE_CYCLE = El año está fuera del ciclo de la BOS.
 problem-UNKNOWN_AGENCY = No se conoce el código de la entidad (el servicio se conserva).
 problem-LOCAL_CODE = Un código local que el centro convierte cuando llega el documento.
+problem-OUTLIER = El valor se aleja de los trimestres anteriores de su país para este KPI (se conserva): revíselo.
+problem-RULE_VIOLATION = El informe no cumple una regla de validación entre sus valores (se conservan): revíselos.
 
 workplans-title = Planes de trabajo
 workplans-lead = Los planes de trabajo anuales del ROMT: los redacta el ROMT y la Plataforma de Colaboración Regional (PCR) los aprueba o los devuelve.

@@ -136,6 +136,8 @@ pub async fn page<H: Host>(
                             div.card { span.label { (tr.t("card-cost-avoidance")) } span.value { (fig(lang, f.cost_avoidance_usd, Unit::Usd)) } }
                             div.card { span.label { (tr.t("card-planned")) } span.value { (fig(lang, f.planned_cost_avoidance_usd, Unit::Usd)) } }
                             div.card { span.label { (tr.t("card-realization")) } span.value { (fig_with(lang, f.realization_rate, format::ratio)) } }
+                            div.card { span.label { (tr.t("card-realization-due")) } span.value { (fig_with(lang, f.realization_rate_due, format::ratio)) } }
+                            div.card { span.label { (tr.t("card-realization-reported")) } span.value { (fig_with(lang, f.realization_rate_reported, format::ratio)) } }
                             div.card { span.label { (tr.t("field-quarters-reported")) } span.value { (f.quarters_reported) " / " (f.quarters_due) } }
                         }
                         @if f.stale { p { span.status.stale { (tr.t("status-stale")) } " " (tr.t("status-stale-hint")) } }

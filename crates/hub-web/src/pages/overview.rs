@@ -120,6 +120,8 @@ fn cards(tr: Tr, d: &RegionalDashboard) -> Markup {
             (card("card-cost-avoidance", fig(lang, d.cost_avoidance_usd, Unit::Usd)))
             (card("card-planned", fig(lang, d.planned_cost_avoidance_usd, Unit::Usd)))
             (card("card-realization", fig_with(lang, d.realization_rate, format::ratio)))
+            (card("card-realization-due", fig_with(lang, d.realization_rate_due, format::ratio)))
+            (card("card-realization-reported", fig_with(lang, d.realization_rate_reported, format::ratio)))
             (card("card-services", fig(lang, Some(Decimal::from(d.common_services_active)), Unit::Count)))
             (card("card-completeness", fig_with(lang, d.completeness, format::ratio)))
             (card("card-reporting", html! {

@@ -12,6 +12,7 @@ use hub_app::submissions::{
     SubmitRequest,
 };
 use hub_domain::access::Action;
+use hub_domain::i18n::Lang;
 use hub_domain::submission::DocumentType;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -39,11 +40,19 @@ pub fn problem_row(tr: Tr, problem: &Problem) -> Markup {
             td { code { (problem.code) } }
             td {
                 @if tr.has(&key) { strong { (tr.t(&key)) } br; }
-                span.muted { (problem.message) }
+                span.muted { (message(tr, problem)) }
             }
             td { code { (if problem.pointer.is_empty() { "/" } else { problem.pointer.as_str() }) } }
             td { (problem.cell.as_deref().unwrap_or("–")) }
         }
+    }
+}
+
+/// The hub's message in the reader's language, where the hub has it in Spanish.
+fn message(tr: Tr, problem: &Problem) -> &str {
+    match (tr.lang(), &problem.message_es) {
+        (Lang::Es, Some(es)) => es,
+        _ => &problem.message,
     }
 }
 
