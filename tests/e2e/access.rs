@@ -11,6 +11,7 @@ use hub_app::exports::{ExportFilters, ExportKind, ExportRequest};
 use hub_app::governance::meetings::{ActionItemInput, MeetingChange, MeetingInput};
 use hub_app::governance::taskforces::{TaskForceInput, TaskForceUpdate};
 use hub_app::governance::workplans::{ActivityEdit, ActivityInput, PlanInput, PlanParts};
+use hub_app::quality::{OutlierQuery, RuleInput};
 use hub_app::reference::{MappingRequest, RateInput};
 use hub_app::sources::NewSource;
 use hub_app::submissions::{Content, Options, SubmissionFilter, SubmissionParts, SubmitRequest};
@@ -24,6 +25,7 @@ use hub_domain::governance::{
     ActionStatus, ActivityStatus, DeliverableStatus, MeetingBody, ProgressRating,
 };
 use hub_domain::i18n::Lang;
+use hub_domain::quality::{Importance, OutlierAlgorithm, RuleKind};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -39,6 +41,8 @@ struct Fixture {
     meeting: i64,
     action_item: i64,
     source: i64,
+    /// A stored value of COL 2026-Q1.
+    value: i64,
     report: Vec<u8>,
 }
 
@@ -263,6 +267,63 @@ fn operations() -> Vec<Operation> {
             "lock_period",
             Some(Action::LockPeriods),
             |app, caller, _fx| app.lock_period(caller, "2019-Q1").await
+        ),
+        // Data quality (DESIGN §16): outliers and the report are open, what they judge follows
+        // clearance; follow-ups and bounds are ROMT's and ADMIN's, the rules ADMIN's.
+        op!("outliers", None, |app, caller, _fx| app
+            .outliers(
+                caller,
+                &OutlierQuery {
+                    kpi: "CA".into(),
+                    from: "2025".into(),
+                    to: "2026".into(),
+                    algorithm: OutlierAlgorithm::ZScore,
+                    threshold: None,
+                    max_results: None
+                }
+            )
+            .await),
+        op!("data_quality_report", None, |app, caller, _fx| app
+            .data_quality_report(caller, 2026)
+            .await),
+        op!(
+            "mark_follow_up",
+            Some(Action::ReviewDataQuality),
+            |app, caller, fx| app.mark_follow_up(caller, fx.value, true).await
+        ),
+        op!(
+            "set_min_max",
+            Some(Action::ReviewDataQuality),
+            |app, caller, _fx| app
+                .set_min_max(
+                    caller,
+                    "COL",
+                    "CA",
+                    Some((Decimal::ZERO, Decimal::from(1_000_000)))
+                )
+                .await
+        ),
+        op!(
+            "save_validation_rule",
+            Some(Action::ManageValidationRules),
+            |app, caller, _fx| app
+                .save_validation_rule(
+                    caller,
+                    &RuleInput {
+                        id: format!("MATRIX_{}", crate::support::hub::unique()),
+                        kind: RuleKind::RequiresDenominator,
+                        kpi: "CLIENT.SAT.PCT".into(),
+                        other_kpi: None,
+                        status: None,
+                        factor: None,
+                        importance: Importance::Low,
+                        message_en: "Satisfaction needs its respondents".into(),
+                        message_es: "La satisfacción necesita sus encuestados".into(),
+                        enabled: false
+                    },
+                    false
+                )
+                .await
         ),
         // Tokens.
         op!(
@@ -626,6 +687,11 @@ async fn fixture(hub: &TestHub, feed: &MockServer) -> Fixture {
         .await
         .unwrap()
         .id;
+    let stored = kpi_report("2026-Q1", 1);
+    hub.submit_ok(&stored).await;
+    let value = hub
+        .count("SELECT MIN(id) AS n FROM kpi_value WHERE country = 'COL'")
+        .await;
     Fixture {
         plan,
         submitted_plan: submitted,
@@ -633,7 +699,8 @@ async fn fixture(hub: &TestHub, feed: &MockServer) -> Fixture {
         meeting,
         action_item,
         source,
-        report: kpi_report("2026-Q1", 1).to_string().into_bytes(),
+        value,
+        report: kpi_report("2026-Q1", 2).to_string().into_bytes(),
     }
 }
 

@@ -174,6 +174,54 @@ async fn every_mutation_leaves_one_audit_entry_and_none_when_it_fails() {
     )
     .await;
 
+    // Data quality: follow-ups, bounds and rules.
+    let value = hub
+        .count("SELECT MIN(id) AS n FROM kpi_value WHERE country = 'COL'")
+        .await;
+    let follow = "mutation($v: ID!) { markFollowUp(valueId: $v, followUp: true) }";
+    a.check(
+        "markFollowUp",
+        &romt,
+        "value.follow_up",
+        (follow, json!({ "v": "999999" })),
+        (follow, json!({ "v": value.to_string() })),
+    )
+    .await;
+    let bounds = "mutation($l: Decimal!, $u: Decimal!) { setMinMax(country: \"COL\", kpi: \"CA\", lower: $l, upper: $u) { lower upper } }";
+    a.check(
+        "setMinMax",
+        &romt,
+        "outlier_bound.set",
+        (bounds, json!({ "l": "500", "u": "100" })),
+        (bounds, json!({ "l": "100", "u": "500" })),
+    )
+    .await;
+    let rule = |id: &str, enabled: bool| {
+        json!({ "i": { "id": id, "kind": "REQUIRES_DENOMINATOR", "kpi": "CLIENT.SAT.PCT",
+            "importance": "LOW", "messageEn": "Satisfaction needs its respondents",
+            "messageEs": "La satisfacción necesita sus encuestados", "enabled": enabled } })
+    };
+    let create_rule =
+        "mutation($i: ValidationRuleInput!) { createValidationRule(input: $i) { id } }";
+    a.check(
+        "createValidationRule",
+        &admin,
+        "validation_rule.create",
+        (create_rule, rule("x", true)),
+        (create_rule, rule("SAT_REQUIRES_RESPONDENTS", true)),
+    )
+    .await;
+    let update_rule =
+        "mutation($i: ValidationRuleInput!) { updateValidationRule(input: $i) { enabled } }";
+    a.check(
+        "updateValidationRule",
+        &admin,
+        "validation_rule.update",
+        (update_rule, rule("NO_SUCH_RULE", false)),
+        (update_rule, rule("SAT_REQUIRES_RESPONDENTS", false)),
+    )
+    .await;
+
     // Federation: a pull of an empty feed stores no document, so its run is the one change.
     let feed = empty_feed().await;
     let register = "mutation($i: SourceInput!) { registerSource(input: $i) { id } }";

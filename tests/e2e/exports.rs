@@ -634,6 +634,7 @@ async fn the_regional_export_equals_the_dashboard_and_anonymous_exports_hold_pub
                 "PlannedVsRealized",
                 "Completeness",
                 "DataQuality",
+                "QualityByCountry",
                 "Notes"
             ]
         );
@@ -668,6 +669,41 @@ async fn the_regional_export_equals_the_dashboard_and_anonymous_exports_hold_pub
             match country["costAvoidanceUsd"].as_str() {
                 Some(usd) => assert!(close(number(&row[2]).unwrap(), decimal(usd)), "{country}"),
                 None => assert_eq!(row[2], Data::Empty, "{country}"),
+            }
+        }
+        // The quality sheet is the data quality report: each country's year row holds its totals.
+        let report = hub
+            .query_ok(
+                token,
+                "{ dataQualityReport(year: 2025) { countries { country totals { rejectedValues outliers ruleViolations lateReports missingReports } } } }",
+                json!({}),
+            )
+            .await;
+        let rows = book.rows("QualityByCountry");
+        let countries = report["dataQualityReport"]["countries"].as_array().unwrap();
+        assert!(!countries.is_empty());
+        for country in countries {
+            let code = country["country"].as_str().unwrap();
+            let row = rows
+                .iter()
+                .find(|r| text(&r[0]) == code && text(&r[1]) == "2025")
+                .unwrap_or_else(|| panic!("no 2025 row of {code}"));
+            let totals = &country["totals"];
+            for (at, field) in [
+                "rejectedValues",
+                "outliers",
+                "ruleViolations",
+                "lateReports",
+                "missingReports",
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                assert_eq!(
+                    number(&row[3 + at]),
+                    totals[field].as_i64().map(|n| n as f64),
+                    "{code} {field}"
+                );
             }
         }
         let notes = book.rows("Notes");

@@ -331,11 +331,28 @@ async fn the_demo_seed_loads_every_document_through_the_pipeline_as_intended() {
             .await,
         3
     );
+    // Beyond those, the only warnings are the data-quality ones: the invented series are noisy
+    // trends, so some quarters stand out from their first four (DESIGN §16), and two reports send
+    // ADMIN.CP.PCT without its denominator. The seed is deterministic, so the counts are exact.
+    let warned = |code: &str| {
+        format!("SELECT COUNT(*) AS n FROM submission WHERE receipt LIKE '%\"code\":\"{code}\"%'")
+    };
     assert_eq!(
-        hub.count("SELECT COUNT(*) AS n FROM submission WHERE status = 'ACCEPTED_WITH_WARNINGS'")
-            .await,
-        3
+        hub.count(
+            "SELECT COUNT(*) AS n FROM submission WHERE status = 'ACCEPTED_WITH_WARNINGS' \
+             AND rejected_values = 0 AND receipt NOT LIKE '%\"code\":\"OUTLIER\"%' \
+             AND receipt NOT LIKE '%\"code\":\"RULE_VIOLATION\"%'"
+        )
+        .await,
+        0
     );
+    assert_eq!(hub.count(&warned("OUTLIER")).await, 24);
+    assert_eq!(
+        hub.count("SELECT COUNT(*) AS n FROM kpi_value WHERE flags LIKE '%OUTLIER%'")
+            .await,
+        30
+    );
+    assert_eq!(hub.count(&warned("RULE_VIOLATION")).await, 2);
     // The local codes were mapped, and the revisions superseded their first versions.
     assert!(
         hub.count("SELECT COUNT(*) AS n FROM kpi_value WHERE mapping_id IS NOT NULL")

@@ -23,5 +23,6 @@ mod foundation;
 mod governance;
 mod hardening;
 mod ingest;
+mod quality;
 mod queries;
 mod web;
