@@ -149,9 +149,11 @@ fn numbers(value: &Value, out: &mut BTreeSet<Decimal>) {
 }
 
 const DASHBOARD: &str = "query($year: Int!) { dashboard(year: $year) { costAvoidanceUsd
-    plannedCostAvoidanceUsd realizationRate commonServicesActive completeness expectedCountries
+    plannedCostAvoidanceUsd realizationRate realizationRateDue realizationRateReported
+    commonServicesActive completeness expectedCountries
     reportingCountries byServiceLine { costAvoidanceUsd plannedCostAvoidanceUsd realizationRate
     commonServices } byCountry { country costAvoidanceUsd plannedCostAvoidanceUsd realizationRate
+    realizationRateDue realizationRateReported
     commonServicesActive quartersReported quartersDue } dataQuality { count } } }";
 
 const KPI: &str =
