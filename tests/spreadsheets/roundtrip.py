@@ -134,9 +134,13 @@ def regional_totals():
         if status != 200:
             fail(f"regional export ({who}): {status}")
         book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
-        expected = ["Summary", "ByKpi", "ByCountry", "PlannedVsRealized", "Completeness", "DataQuality", "Notes"]
+        expected = ["Summary", "ByKpi", "ByCountry", "PlannedVsRealized", "Completeness", "DataQuality",
+                    "QualityByCountry", "Notes"]
         if book.sheetnames != expected:
             fail(f"sheets {book.sheetnames}")
+        quality = list(book["QualityByCountry"].iter_rows(min_row=2, values_only=True))
+        if not quality or any(not all(isinstance(n, int) for n in row[3:8]) for row in quality):
+            fail(f"QualityByCountry: {quality[:3]}")
         summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
         figures = {
             "Cost avoidance realized (USD)": dashboard["costAvoidanceUsd"],
