@@ -715,3 +715,18 @@ async fn replicas_starting_together_on_postgresql_migrate_one_after_the_other() 
     );
     db.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_database_on_this_machine_is_reached_without_tls() {
+    let hub = TestHub::start().await;
+    if hub.db.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
+        return; // SQLite is a file; there is no connection to protect.
+    }
+    // The server of these machines offers TLS, which `sslmode=prefer` would take; on loopback
+    // the hub declines it (crates/hub-store/src/db.rs says why).
+    assert_eq!(
+        hub.count("SELECT COUNT(*) AS n FROM pg_stat_ssl WHERE pid = pg_backend_pid() AND NOT ssl")
+            .await,
+        1
+    );
+}

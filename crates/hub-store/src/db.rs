@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use sea_orm::sqlx::postgres::PgSslMode;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -109,6 +110,23 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> 
     connect_counted(url, max_connections, None).await
 }
 
+/// Whether a PostgreSQL host is this machine (an address of 127.0.0.0/8, `::1`, `localhost`,
+/// or a Unix socket folder).
+///
+/// TLS to it protects nothing and costs twice: the encryption, and stalls. The default
+/// `sslmode=prefer` takes TLS when the server offers it, and rustls writes a message of more
+/// than 16 KiB as several records, one write each; sqlx 0.9 leaves Nagle's algorithm on
+/// (launchbadge/sqlx#4335), so the second write waits for the server's delayed ACK of the
+/// first, about 40 ms. A URL that names an `sslmode` is taken as it is.
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host.starts_with('/')
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Opens a pool that counts its statements in `counter`.
 pub async fn connect_counted(
     url: &str,
@@ -140,6 +158,15 @@ pub async fn connect_counted(
             options
                 .max_connections(max_connections.max(2))
                 .min_connections(1);
+            if !url.contains("sslmode=") {
+                options.map_sqlx_postgres_opts(|opts| {
+                    if is_loopback(opts.get_host()) {
+                        opts.ssl_mode(PgSslMode::Disable)
+                    } else {
+                        opts
+                    }
+                });
+            }
         }
     }
     let mut db = Database::connect(options).await?;
@@ -229,6 +256,23 @@ pub fn redact_url(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_this_machine_counts_as_loopback() {
+        for host in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "::1",
+            "[::1]",
+            "localhost",
+            "/var/run/postgresql",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["db.example.org", "10.0.0.5", "192.168.1.10", "::2"] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+
     use super::*;
 
     #[test]
