@@ -42,6 +42,12 @@ mod migration;
 pub use db::{Backend, Db, Executor, Transactional, Txn, begin, commit, rollback};
 pub use error::StoreError;
 
+/// Bound parameters per statement the hub writes, at most. Small enough that a statement's
+/// message stays well under one TCP segment on loopback (64 KiB): sqlx 0.9 leaves Nagle's
+/// algorithm on (launchbadge/sqlx#4335), so the last segment of a larger message may wait for
+/// the server's delayed ACK, about 40 ms. Also far under both engines' parameter limits.
+pub const MAX_STATEMENT_PARAMS: usize = 1_000;
+
 /// Current time, truncated to microseconds so it survives a round trip through either database.
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::{DurationRound, TimeDelta, Utc};

@@ -254,16 +254,16 @@ fn flags_text(flags: &[ValueFlag]) -> String {
     list_json(&names)
 }
 
-/// Rows per multi-row INSERT; well under both engines' bound-parameter limits.
-const CHUNK: usize = 400;
-
+/// Inserts `rows` in multi-row INSERTs of at most [`crate::MAX_STATEMENT_PARAMS`] parameters.
 async fn insert_chunked<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), StoreError>
 where
     A: ActiveModelTrait + Send,
 {
+    let columns = <<A::Entity as EntityTrait>::Column as sea_orm::Iterable>::iter().count();
+    let per_statement = (crate::MAX_STATEMENT_PARAMS / columns.max(1)).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
+        let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
         <A::Entity as EntityTrait>::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
@@ -753,20 +753,6 @@ pub async fn feed_documents(
             raw_document,
         })
         .collect())
-}
-
-/// Replaces the stored receipt of a submission (it names its own id once that is known).
-pub async fn set_receipt(
-    db: &impl ConnectionTrait,
-    id: i64,
-    receipt: &str,
-) -> Result<(), StoreError> {
-    submission::Entity::update_many()
-        .col_expr(submission::Column::Receipt, Expr::value(receipt.to_owned()))
-        .filter(submission::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// The current BOS of a country: of its current BOS revisions, the one whose cycle starts last.
