@@ -189,8 +189,10 @@ async fn details(
                 Some((raw, receipt)) => {
                     let document: Value = serde_json::from_str(&raw)
                         .map_err(|e| AppError::internal(format!("stored document: {e}")))?;
-                    let receipt: Receipt = serde_json::from_str(&receipt)
+                    let mut receipt: Receipt = serde_json::from_str(&receipt)
                         .map_err(|e| AppError::internal(format!("stored receipt: {e}")))?;
+                    // The receipt is stored as the document was decided, before it had an id.
+                    receipt.id = Some(submission.id);
                     let shown =
                         hub_federation::feed::fully_visible(viewer, &document, &submission.country);
                     (shown.then_some(document), Some(receipt))

@@ -1,16 +1,17 @@
-//! What the semantic checks need to know about the world, gathered once per document: from the
-//! database for a real submission, or from the embedded reference data for offline validation.
+//! What the semantic checks need to know about the world: for a real submission from the
+//! reference data read once per reference version ([`Reference`]), for offline validation from
+//! the embedded reference data.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use hub_domain::catalogue::KpiDefinition;
-use hub_domain::codes::CurrencyCode;
 use hub_domain::money::Rate;
 use hub_domain::period::{Month, Period};
+use hub_domain::quality::{Bounds, ValidationRule};
 use hub_store::mappings::Mapping;
 use hub_store::seed::EmbeddedReference;
-use hub_store::{Executor, StoreError, locks, mappings, reference};
+use hub_store::{Executor, StoreError, locks, mappings, quality, reference};
 
 /// The keys of a document that decide which facts matter.
 #[derive(Debug, Clone, Copy)]
@@ -39,57 +40,122 @@ pub struct Facts {
     pub agencies: HashSet<String>,
 }
 
-impl Facts {
-    /// Gathers the facts from the hub's database.
-    pub async fn from_db(
-        db: &impl Executor,
-        keys: Keys<'_>,
-        today: NaiveDate,
-    ) -> Result<Self, StoreError> {
-        let country_known = reference::country(db, keys.country)
-            .await?
-            .is_some_and(|c| c.active);
-        let currency_known = reference::currency_exists(db, keys.currency).await?;
-        let kpis = reference::kpis(db)
-            .await?
-            .into_iter()
-            .map(|k| (k.code.to_string(), k))
-            .collect();
-        let all_mappings = mappings::list(db, None).await?;
-        let known_local_codes = all_mappings.iter().map(|m| m.local_code.clone()).collect();
-        let mappings = all_mappings
-            .into_iter()
-            .filter(|m| m.active && m.country == keys.country)
-            .map(|m| (m.local_code.clone(), m))
-            .collect();
-        let rates = match CurrencyCode::parse(keys.currency) {
-            Ok(currency) if currency_known => reference::exchange_rates(db, &currency, None, None)
+/// The reference data every document is checked with, read at once and shared by the documents
+/// that follow until the reference version (`hub_store::state`) changes: the catalogue, the
+/// countries and currencies, every mapping, rate and lock, the agencies, the enabled validation
+/// rules and the min-max bounds set by hand.
+#[derive(Debug)]
+pub struct Reference {
+    /// The reference version it was read at.
+    pub version: i64,
+    active_countries: HashSet<String>,
+    currencies: HashSet<String>,
+    kpis: HashMap<String, KpiDefinition>,
+    mappings: Vec<Mapping>,
+    rates: HashMap<String, BTreeMap<Month, Rate>>,
+    locks: HashSet<String>,
+    agencies: HashSet<String>,
+    /// Enabled validation rules, by id.
+    pub rules: Vec<ValidationRule>,
+    /// Bounds set by hand, by (country, KPI).
+    pub bounds: HashMap<(String, String), Bounds>,
+}
+
+impl Reference {
+    /// Reads it from the database, as of `version`.
+    pub async fn load(db: &impl Executor, version: i64) -> Result<Self, StoreError> {
+        let currencies: HashSet<String> = reference::currencies(db).await?.into_iter().collect();
+        let all: Vec<String> = currencies.iter().cloned().collect();
+        Ok(Reference {
+            version,
+            active_countries: reference::countries(db, true)
                 .await?
                 .into_iter()
-                .map(|r| (r.month, r.rate))
+                .map(|c| c.code.to_string())
                 .collect(),
-            _ => BTreeMap::new(),
-        };
-        let period_locked = match keys.period {
-            Some(period) => locks::is_locked(db, period).await?,
-            None => false,
-        };
-        let agencies = reference::agencies(db)
-            .await?
-            .into_iter()
-            .map(|a| a.code.to_string())
-            .collect();
-        Ok(Facts {
-            today,
-            country_known,
-            currency_known,
-            kpis,
-            mappings: Some(mappings),
-            known_local_codes,
-            rates,
-            period_locked,
-            agencies,
+            rates: reference::rates_of(db, &all).await?,
+            currencies,
+            kpis: reference::kpis(db)
+                .await?
+                .into_iter()
+                .map(|k| (k.code.to_string(), k))
+                .collect(),
+            mappings: mappings::list(db, None).await?,
+            locks: locks::list(db).await?.into_iter().collect(),
+            agencies: reference::agencies(db)
+                .await?
+                .into_iter()
+                .map(|a| a.code.to_string())
+                .collect(),
+            rules: quality::rules(db)
+                .await?
+                .into_iter()
+                .filter(|r| r.enabled)
+                .collect(),
+            bounds: quality::bounds(db, None, None)
+                .await?
+                .into_iter()
+                .filter_map(|b| {
+                    Some((
+                        (b.country, b.kpi),
+                        Bounds {
+                            lower: b.lower.to_string().parse().ok()?,
+                            upper: b.upper.to_string().parse().ok()?,
+                        },
+                    ))
+                })
+                .collect(),
         })
+    }
+
+    /// The rates of `currency` by month.
+    pub fn rates(&self, currency: &str) -> Option<&BTreeMap<Month, Rate>> {
+        self.rates.get(currency)
+    }
+
+    /// Whether submissions to `period` are refused: the period or its year is locked.
+    fn is_locked(&self, period: Period) -> bool {
+        self.locks.contains(&period.to_string())
+            || self
+                .locks
+                .contains(&Period::Year(period.calendar_year()).to_string())
+    }
+}
+
+impl Facts {
+    /// The facts for one document, from the shared reference data.
+    pub fn from_reference(reference: &Reference, keys: Keys<'_>, today: NaiveDate) -> Self {
+        let currency_known = reference.currencies.contains(keys.currency);
+        Facts {
+            today,
+            country_known: reference.active_countries.contains(keys.country),
+            currency_known,
+            kpis: reference.kpis.clone(),
+            mappings: Some(
+                reference
+                    .mappings
+                    .iter()
+                    .filter(|m| m.active && m.country == keys.country)
+                    .map(|m| (m.local_code.clone(), m.clone()))
+                    .collect(),
+            ),
+            known_local_codes: reference
+                .mappings
+                .iter()
+                .map(|m| m.local_code.clone())
+                .collect(),
+            rates: if currency_known {
+                reference
+                    .rates
+                    .get(keys.currency)
+                    .cloned()
+                    .unwrap_or_default()
+            } else {
+                BTreeMap::new()
+            },
+            period_locked: keys.period.is_some_and(|p| reference.is_locked(p)),
+            agencies: reference.agencies.clone(),
+        }
     }
 
     /// Facts from the embedded reference data, for offline validation: no mappings (the hub

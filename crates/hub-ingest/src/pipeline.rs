@@ -1,7 +1,7 @@
 //! The one ingestion pipeline. REST, GraphQL, the CLI, the demo loader and the federation
 //! puller all call [`Ingestor::submit`].
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use hub_domain::access::{Action, Principal, Scope, authorize};
@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::check::{Checked, Record, check_bos, check_kpi_report};
-use crate::facts::{Facts, Keys};
+use crate::facts::{Facts, Keys, Reference};
 use crate::parse::{canonical_json, parse_json};
 use crate::problem::{Problem, codes};
 use crate::quality::{OutlierSettings, QualityFacts, review};
@@ -134,6 +134,8 @@ pub struct Ingestor {
     pool: Option<Db>,
     /// How values are judged against their country's history.
     outliers: OutlierSettings,
+    /// The reference data of the latest reference version seen, shared by clones.
+    reference: Arc<RwLock<Option<Arc<Reference>>>>,
 }
 
 /// A claimed idempotency key, released if the request is dropped before it settles it (the
@@ -259,6 +261,7 @@ impl Ingestor {
             lease: DEFAULT_LEASE,
             pool: None,
             outliers: OutlierSettings::default(),
+            reference: Arc::default(),
         })
     }
 
@@ -393,6 +396,7 @@ impl Ingestor {
             .received_at
             .unwrap_or_else(|| arrival(request.origin, &value, hub_store::now()));
         let today = received_at.date_naive();
+        let reference = self.reference(db).await?;
         let (checked, schema_version) = match envelope.kind {
             DocumentType::KpiReport => {
                 let doc: crate::document::KpiReport = typed(&value)?;
@@ -401,7 +405,7 @@ impl Ingestor {
                     currency: &doc.currency,
                     period: doc.period.parse().ok(),
                 };
-                let facts = Facts::from_db(db, keys, today).await?;
+                let facts = Facts::from_reference(&reference, keys, today);
                 (check_kpi_report(&doc, &facts), doc.schema_version)
             }
             DocumentType::Bos => {
@@ -411,7 +415,7 @@ impl Ingestor {
                     currency: &doc.currency,
                     period: None,
                 };
-                let facts = Facts::from_db(db, keys, today).await?;
+                let facts = Facts::from_reference(&reference, keys, today);
                 (check_bos(&doc, &facts), doc.schema_version)
             }
         };
@@ -440,7 +444,7 @@ impl Ingestor {
             return done(receipt);
         }
         if let SliceScope::Period(period) = record.slice.scope {
-            let facts = QualityFacts::from_db(db, &record, period).await?;
+            let facts = QualityFacts::from_db(db, &reference, &record, period).await?;
             warnings.extend(review(&mut record, &facts, &self.outliers));
         }
         receipt.rejected_values = rejected_values;
@@ -489,6 +493,23 @@ impl Ingestor {
             },
             settled,
         ))
+    }
+
+    /// The reference data documents are checked with: the one held, if the reference version
+    /// has not moved since it was read, else read again (one query when nothing changed).
+    async fn reference(&self, db: &impl hub_store::Executor) -> Result<Arc<Reference>, StoreError> {
+        let version = state::reference_version(db).await?;
+        let held = self.reference.read().ok().and_then(|slot| slot.clone());
+        if let Some(held) = held
+            && held.version == version
+        {
+            return Ok(held);
+        }
+        let loaded = Arc::new(Reference::load(db, version).await?);
+        if let Ok(mut slot) = self.reference.write() {
+            *slot = Some(Arc::clone(&loaded));
+        }
+        Ok(loaded)
     }
 
     /// Whether the origin may send a document for `country`: an error for a pushing caller
@@ -597,9 +618,9 @@ impl Ingestor {
         }
         let receipt_json =
             |r: &Receipt| serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()));
+        // Stored without its id, which the row holds: readers fill it in, so one write does.
         let id = submissions::insert_current(&txn, &new, &slice, &receipt_json(&receipt)?).await?;
         receipt.id = Some(id);
-        submissions::set_receipt(&txn, id, &receipt_json(&receipt)?).await?;
         let actor = match request.origin {
             Origin::Push(principal) => Actor::Principal(principal.clone()),
             Origin::Pull { source_name, .. } => Actor::System(format!("federation:{source_name}")),

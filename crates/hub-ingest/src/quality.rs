@@ -13,9 +13,10 @@ use hub_domain::quality::{
     Bounds, Importance, OutlierAlgorithm, RuleReport, RuleValue, ValidationRule, assess,
 };
 use hub_domain::submission::ValueFlag;
-use hub_store::{Executor, StoreError, quality, reference, submissions};
+use hub_store::{Executor, StoreError, quality, submissions};
 
 use crate::check::Record;
+use crate::facts::Reference;
 use crate::problem::{Problem, codes};
 
 /// How values are judged at ingestion: one algorithm, a threshold per KPI where the default of
@@ -86,6 +87,7 @@ impl QualityFacts {
     /// Gathers the facts for a KPI report of `country` for `period`.
     pub async fn from_db(
         db: &impl Executor,
+        reference: &Reference,
         record: &Record,
         period: Period,
     ) -> Result<Self, StoreError> {
@@ -102,29 +104,19 @@ impl QualityFacts {
                     .push(value);
             }
         }
-        let bounds = quality::bounds(db, Some(country), None)
-            .await?
-            .into_iter()
-            .filter_map(|b| {
-                Some((
-                    b.kpi,
-                    Bounds {
-                        lower: to_f64(b.lower)?,
-                        upper: to_f64(b.upper)?,
-                    },
-                ))
-            })
+        let bounds = reference
+            .bounds
+            .iter()
+            .filter(|((c, _), _)| c == country)
+            .map(|((_, kpi), b)| (kpi.clone(), *b))
             .collect();
-        let rules: Vec<ValidationRule> = quality::rules(db)
-            .await?
-            .into_iter()
-            .filter(|r| r.enabled)
-            .collect();
-        let planned_quarter = if rules.iter().any(|r| r.kpi == "CA") {
-            planned_quarter(db, country, period.calendar_year()).await?
-        } else {
-            HashMap::new()
-        };
+        let rules = reference.rules.clone();
+        let planned_quarter =
+            if rules.iter().any(|r| r.kpi == "CA") && record.values.iter().any(|v| v.kpi == "CA") {
+                planned_quarter(db, reference, country, period.calendar_year()).await?
+            } else {
+                HashMap::new()
+            };
         Ok(Self {
             history,
             bounds,
@@ -138,6 +130,7 @@ impl QualityFacts {
 /// current BOS, in USD at the year's December rate (as the dashboard converts plans).
 async fn planned_quarter(
     db: &impl Executor,
+    reference: &Reference,
     country: &str,
     year: i32,
 ) -> Result<HashMap<String, Decimal>, StoreError> {
@@ -145,8 +138,6 @@ async fn planned_quarter(
         return Ok(HashMap::new());
     };
     let rows = submissions::planned_of(db, &[bos.id], Some(year)).await?;
-    let currencies: Vec<String> = rows.iter().map(|r| r.currency.clone()).collect();
-    let tables = reference::rates_of(db, &currencies).await?;
     let Ok(december) = Month::new(year, 12) else {
         return Ok(HashMap::new());
     };
@@ -156,7 +147,7 @@ async fn planned_quarter(
         let Ok(currency) = CurrencyCode::parse(&row.currency) else {
             continue;
         };
-        let table = tables.get(&row.currency).unwrap_or(&empty);
+        let table = reference.rates(&row.currency).unwrap_or(&empty);
         let usd = convert(row.amount, &currency, december, |m| table.get(&m).copied()).usd;
         if let Some(quarter) = usd.and_then(|u| u.checked_div(Decimal::from(4))) {
             out.insert(row.service_id, quarter);

@@ -37,6 +37,7 @@ pub async fn lock(db: &impl ConnectionTrait, period: Period, by: &str) -> Result
     }
     .insert(db)
     .await?;
+    crate::state::bump_reference_version(db).await?;
     Ok(true)
 }
 

@@ -167,5 +167,6 @@ pub async fn upsert(
     }
     .insert(db)
     .await?;
+    crate::state::bump_reference_version(db).await?;
     Ok((to_mapping(row)?, true))
 }

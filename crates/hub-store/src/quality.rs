@@ -191,6 +191,7 @@ pub async fn set_bounds(
             row.save(db).await?;
         }
     }
+    crate::state::bump_reference_version(db).await?;
     Ok(before)
 }
 
@@ -256,5 +257,6 @@ pub async fn save_rule(db: &impl ConnectionTrait, rule: &ValidationRule) -> Resu
     } else {
         row.insert(db).await?;
     }
+    crate::state::bump_reference_version(db).await?;
     Ok(())
 }

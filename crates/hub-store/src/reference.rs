@@ -273,5 +273,6 @@ pub async fn upsert_exchange_rates(
             .exec_without_returning(db)
             .await?;
     }
+    crate::state::bump_reference_version(db).await?;
     Ok(written)
 }

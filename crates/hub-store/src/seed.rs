@@ -277,6 +277,9 @@ pub async fn seed_reference(db: &impl ConnectionTrait) -> Result<SeedReport, Sto
         }),
     )
     .await?;
+    if report.changed_anything() {
+        crate::state::bump_reference_version(db).await?;
+    }
     Ok(report)
 }
 

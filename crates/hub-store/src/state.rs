@@ -1,7 +1,10 @@
 //! Version counters in `hub_state`, each advanced inside the transaction of the write it tracks,
 //! so caches keyed by them are never stale after a write, on any replica:
 //! - the data version: every accepted submission, rate or mapping change;
-//! - the access version: every token created or revoked (cached token checks end at once).
+//! - the access version: every token created or revoked (cached token checks end at once);
+//! - the reference version: every change to what ingestion checks documents with (rates,
+//!   mappings, locks, validation rules, min-max bounds, seeded reference data), advanced by the
+//!   store functions that write them, so ingestion's cached reference facts are never stale.
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -11,6 +14,7 @@ use crate::entity::hub_state;
 
 const DATA_VERSION: &str = "data_version";
 const ACCESS_VERSION: &str = "access_version";
+const REFERENCE_VERSION: &str = "reference_version";
 
 async fn version(db: &impl ConnectionTrait, key: &str) -> Result<i64, StoreError> {
     Ok(hub_state::Entity::find_by_id(key.to_owned())
@@ -65,4 +69,15 @@ pub async fn access_version(db: &impl ConnectionTrait) -> Result<i64, StoreError
 /// Advances the access version; token changes call it in their own statement's transaction.
 pub async fn bump_access_version(db: &impl ConnectionTrait) -> Result<(), StoreError> {
     bump(db, ACCESS_VERSION).await
+}
+
+/// The current reference version (0 before the first change).
+pub async fn reference_version(db: &impl ConnectionTrait) -> Result<i64, StoreError> {
+    version(db, REFERENCE_VERSION).await
+}
+
+/// Advances the reference version; the store functions that change reference data call it in
+/// the same transaction.
+pub(crate) async fn bump_reference_version(db: &impl ConnectionTrait) -> Result<(), StoreError> {
+    bump(db, REFERENCE_VERSION).await
 }
