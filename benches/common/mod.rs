@@ -2,6 +2,8 @@
 
 #![allow(dead_code, reason = "each benchmark uses part of this module")]
 
+pub mod floor;
+
 use std::time::{Duration, Instant};
 
 use hub_app::submissions::{Options, Outcome, SubmitRequest};
@@ -91,7 +93,8 @@ async fn prepare(url: &str) -> (App, DatabaseConnection) {
     app.seed_reference(&Caller::operator("bench"))
         .await
         .expect("seed");
-    let db = Database::connect(url).await.expect("connect");
+    // Connected as the hub connects (no TLS on loopback), so the floors pay what the hub pays.
+    let db = hub_store::db::connect(url, 4).await.expect("connect");
     (app, db)
 }
 
@@ -251,4 +254,23 @@ pub async fn time<F: Future<Output = T>, T>(f: F) -> (T, Duration) {
 /// Milliseconds with two decimals.
 pub fn ms(d: Duration) -> String {
     format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+/// The ids of the submissions stored after `after`, oldest first.
+pub async fn submissions_after(db: &DatabaseConnection, after: i64) -> Vec<i64> {
+    let sql = format!("SELECT id FROM submission WHERE id > {after} ORDER BY id");
+    db.query_all_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        sql,
+    ))
+    .await
+    .expect("submission ids")
+    .iter()
+    .map(|row| row.try_get::<i64>("", "id").expect("id"))
+    .collect()
+}
+
+/// The highest submission id so far (0 when none).
+pub async fn last_submission(db: &DatabaseConnection) -> i64 {
+    submissions_after(db, 0).await.last().copied().unwrap_or(0)
 }
