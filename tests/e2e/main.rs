@@ -25,4 +25,5 @@ mod hardening;
 mod ingest;
 mod quality;
 mod queries;
+mod replicas;
 mod web;
