@@ -90,10 +90,57 @@ impl App {
         self.0.queries.get()
     }
 
-    /// Tells subscribers about work plan changes (nobody listening is fine).
+    /// Tells subscribers about work plan changes (nobody listening is fine): this process's at
+    /// once, other replicas' through the database (PostgreSQL `NOTIFY`).
     pub(crate) fn publish(&self, events: Vec<PlanEvent>) {
+        let from = &self.0.config.federation.replica_id;
+        let notices: Vec<String> = events.iter().map(|e| e.notice(from)).collect();
         for event in events {
             let _ = self.0.plan_events.send(event);
+        }
+        if hub_store::Backend::of_url(&self.0.config.database_url)
+            == Some(hub_store::Backend::Postgres)
+        {
+            let db = self.db().clone();
+            tokio::spawn(async move {
+                for notice in notices {
+                    if let Err(e) =
+                        hub_store::notify::notify(&db, hub_store::notify::PLAN_EVENTS, &notice)
+                            .await
+                    {
+                        tracing::warn!(error = %e, "work plan event not told to other replicas");
+                    }
+                }
+            });
+        }
+    }
+
+    /// Hands work plan events told by other replicas to this process's subscribers, for as long
+    /// as the hub runs (PostgreSQL; SQLite has one process). A lost connection is opened again.
+    pub(crate) async fn relay_plan_events(self) {
+        let own = self.0.config.federation.replica_id.clone();
+        let url = self.0.config.database_url.clone();
+        loop {
+            match hub_store::notify::Listener::open(&url, hub_store::notify::PLAN_EVENTS).await {
+                Ok(None) => return,
+                Ok(Some(mut listener)) => loop {
+                    match listener.next().await {
+                        Ok(text) => {
+                            if let Some(event) = PlanEvent::from_notice(&text, &own) {
+                                let _ = self.0.plan_events.send(event);
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "work plan events of other replicas: listening again");
+                            break;
+                        }
+                    }
+                },
+                Err(e) => {
+                    tracing::warn!(error = %e, "work plan events of other replicas: cannot listen")
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
         }
     }
 

@@ -162,6 +162,7 @@ impl App {
         });
         let app = self.clone();
         tokio::spawn(async move {
+            let relay = tokio::spawn(app.clone().relay_plan_events());
             let housekeeping = tokio::spawn(app.housekeeping());
             let mut stop = stop;
             while !*stop.borrow() {
@@ -170,6 +171,7 @@ impl App {
                 }
             }
             housekeeping.abort();
+            relay.abort();
             if let Some(scheduler) = scheduler {
                 let _ = scheduler.await;
             }

@@ -118,7 +118,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> 
 /// than 16 KiB as several records, one write each; sqlx 0.9 leaves Nagle's algorithm on
 /// (launchbadge/sqlx#4335), so the second write waits for the server's delayed ACK of the
 /// first, about 40 ms. A URL that names an `sslmode` is taken as it is.
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     host == "localhost"
         || host.starts_with('/')
         || host

@@ -25,6 +25,7 @@ pub mod governance;
 pub mod idempotency;
 pub mod locks;
 pub mod mappings;
+pub mod notify;
 pub mod quality;
 pub mod reference;
 pub mod seed;

@@ -38,6 +38,45 @@ pub struct PlanEvent {
     pub at: DateTime<Utc>,
 }
 
+impl PlanEvent {
+    /// The event as told to other replicas, with the replica that tells it.
+    pub(crate) fn notice(&self, from: &str) -> String {
+        let mut notice = serde_json::json!({
+            "from": from, "workPlanId": self.work_plan_id, "year": self.year,
+            "action": self.action, "status": self.status, "version": self.version,
+            "actor": self.actor, "agency": self.agency, "comment": self.comment,
+            "at": self.at.to_rfc3339(),
+        });
+        if notice.to_string().len() > hub_store::notify::MAX_PAYLOAD {
+            // A long comment stays in the work plan's history; the notice goes without it.
+            notice["comment"] = serde_json::Value::Null;
+        }
+        notice.to_string()
+    }
+
+    /// An event told by another replica: `None` for one of `own` or one that does not read.
+    pub(crate) fn from_notice(text: &str, own: &str) -> Option<Self> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        if v["from"].as_str()? == own {
+            return None;
+        }
+        let text_of = |key: &str| v[key].as_str().map(str::to_owned);
+        Some(PlanEvent {
+            work_plan_id: v["workPlanId"].as_i64()?,
+            year: i32::try_from(v["year"].as_i64()?).ok()?,
+            action: v["action"].as_str()?.parse().ok()?,
+            status: v["status"].as_str()?.parse().ok()?,
+            version: i32::try_from(v["version"].as_i64()?).ok()?,
+            actor: text_of("actor")?,
+            agency: text_of("agency"),
+            comment: text_of("comment"),
+            at: DateTime::parse_from_rfc3339(v["at"].as_str()?)
+                .ok()?
+                .with_timezone(&Utc),
+        })
+    }
+}
+
 /// Today, for the date rules (flags).
 pub(crate) fn today() -> NaiveDate {
     Utc::now().date_naive()
