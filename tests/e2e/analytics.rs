@@ -448,6 +448,37 @@ async fn the_dashboard_matches_the_hand_computed_fixture() {
 }
 
 #[tokio::test]
+async fn figures_of_an_older_data_version_are_evicted_once_a_newer_one_is_asked_for() {
+    let hub = TestHub::start().await;
+    fixture(&hub).await;
+    let admin = Some(hub.admin_token.as_str());
+    for year in [2024, 2025] {
+        hub.query_ok(admin, DASHBOARD, json!({ "year": year }))
+            .await;
+        hub.query_ok(None, DASHBOARD, json!({ "year": year })).await;
+    }
+    let (_, _, entries) = hub.app.cache_stats().await;
+    assert_eq!(entries, 4, "two years for two clearances");
+    // A new revision advances the data version; the next question evicts the four.
+    hub.submit_ok(&report(
+        "ECU",
+        "USD",
+        "2025-Q2",
+        2,
+        &[("ECU-A", "PROCUREMENT")],
+        json!([{ "kpi": "CA", "commonService": "ECU-A", "value": 8000 }]),
+    ))
+    .await;
+    hub.query_ok(admin, DASHBOARD, json!({ "year": 2025 }))
+        .await;
+    let (_, _, entries) = hub.app.cache_stats().await;
+    assert_eq!(
+        entries, 1,
+        "only the figure of the current data version is kept"
+    );
+}
+
+#[tokio::test]
 async fn a_new_revision_shows_in_the_next_dashboard_call() {
     let hub = TestHub::start().await;
     fixture(&hub).await;

@@ -37,7 +37,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    let (hits, misses, entries) = state.app().cache_stats();
+    let (hits, misses, entries) = state.app().cache_stats().await;
     let body = state.metrics().render(&[
         (
             "hub_cache_hits_total",

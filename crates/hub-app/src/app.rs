@@ -151,8 +151,9 @@ impl App {
         Ok(self.0.plan_events.subscribe())
     }
 
-    /// (hits, misses, entries) of the figures cache.
-    pub fn cache_stats(&self) -> (u64, u64, u64) {
+    /// (hits, misses, entries) of the figures cache, its pending evictions done first.
+    pub async fn cache_stats(&self) -> (u64, u64, u64) {
+        self.0.figures.settle().await;
         self.0.figures.stats()
     }
 }

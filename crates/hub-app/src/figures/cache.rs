@@ -2,7 +2,7 @@
 //! version and the day. Bounded in entries; hits and misses are counted for `/metrics`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
 
 use hub_domain::access::Viewer;
@@ -67,6 +67,8 @@ pub struct FigureCache {
     cache: moka::future::Cache<String, Cached>,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// The newest data version asked about: entries of older ones are evicted when it moves.
+    latest: AtomicI64,
 }
 
 impl Default for FigureCache {
@@ -76,9 +78,11 @@ impl Default for FigureCache {
                 .max_capacity(CAPACITY)
                 // Old data versions are never asked for again; let them age out.
                 .time_to_idle(Duration::from_secs(15 * 60))
+                .support_invalidation_closures()
                 .build(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            latest: AtomicI64::new(i64::MIN),
         }
     }
 }
@@ -94,6 +98,9 @@ impl FigureCache {
         compute: impl Future<Output = Result<Cached, AppError>>,
     ) -> Result<Cached, AppError> {
         let version = hub_store::state::data_version(db).await?;
+        if version > self.latest.fetch_max(version, Ordering::Relaxed) {
+            self.evict_before(version);
+        }
         let key = format!("{question}|{}|v{version}|{today}", viewer.clearance_key());
         let computed = AtomicBool::new(false);
         let result = self
@@ -112,6 +119,21 @@ impl FigureCache {
         result
     }
 
+    /// Drops the entries of data versions before `version`: nobody asks for them again.
+    fn evict_before(&self, version: i64) {
+        let evicted = self
+            .cache
+            .invalidate_entries_if(move |key, _| version_of(key).is_some_and(|v| v < version));
+        if let Err(e) = evicted {
+            tracing::warn!(error = %e, "old figures not evicted; they age out instead");
+        }
+    }
+
+    /// Runs the cache's pending maintenance (evictions), so `stats` counts what is left.
+    pub async fn settle(&self) {
+        self.cache.run_pending_tasks().await;
+    }
+
     /// Drops every entry (benchmarks measure cold figures with it).
     pub fn clear(&self) {
         self.cache.invalidate_all();
@@ -124,5 +146,25 @@ impl FigureCache {
             self.misses.load(Ordering::Relaxed),
             self.cache.entry_count(),
         )
+    }
+}
+
+/// The data version of a key (`question|clearance|vN|day`).
+fn version_of(key: &str) -> Option<i64> {
+    key.rsplit('|').nth(1)?.strip_prefix('v')?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_of;
+
+    #[test]
+    fn a_key_names_its_data_version() {
+        assert_eq!(
+            version_of("dashboard|2025|a|b|INTERNAL|v42|2026-12-02"),
+            Some(42)
+        );
+        assert_eq!(version_of("kpi|CA|PUBLIC|v0|2026-12-02"), Some(0));
+        assert_eq!(version_of("no version"), None);
     }
 }
