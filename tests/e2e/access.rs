@@ -11,7 +11,7 @@ use hub_app::exports::{ExportFilters, ExportKind, ExportRequest};
 use hub_app::governance::meetings::{ActionItemInput, MeetingChange, MeetingInput};
 use hub_app::governance::taskforces::{TaskForceInput, TaskForceUpdate};
 use hub_app::governance::workplans::{ActivityEdit, ActivityInput, PlanInput, PlanParts};
-use hub_app::quality::{OutlierQuery, RuleInput};
+use hub_app::quality::OutlierQuery;
 use hub_app::reference::{MappingRequest, RateInput};
 use hub_app::sources::NewSource;
 use hub_app::submissions::{Content, Options, SubmissionFilter, SubmissionParts, SubmitRequest};
@@ -25,7 +25,7 @@ use hub_domain::governance::{
     ActionStatus, ActivityStatus, DeliverableStatus, MeetingBody, ProgressRating,
 };
 use hub_domain::i18n::Lang;
-use hub_domain::quality::{Importance, OutlierAlgorithm, RuleKind};
+use hub_domain::quality::{Importance, OutlierAlgorithm, RuleKind, ValidationRule};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -309,7 +309,7 @@ fn operations() -> Vec<Operation> {
             |app, caller, _fx| app
                 .save_validation_rule(
                     caller,
-                    &RuleInput {
+                    &ValidationRule {
                         id: format!("MATRIX_{}", crate::support::hub::unique()),
                         kind: RuleKind::RequiresDenominator,
                         kpi: "CLIENT.SAT.PCT".into(),

@@ -10,7 +10,7 @@ use hub_domain::Decimal;
 use hub_domain::access::Action;
 use hub_domain::codes::CountryCode;
 use hub_domain::period::Period;
-use hub_domain::quality::{Bounds, OutlierAlgorithm, RuleKind, ValidationRule, assess};
+use hub_domain::quality::{Bounds, OutlierAlgorithm, RuleKind, ValidationRule, assess, to_f64};
 use hub_domain::submission::CommonServiceStatus;
 use hub_store::quality;
 use hub_store::reference;
@@ -64,27 +64,8 @@ pub struct Outlier {
     pub follow_up: bool,
 }
 
-/// A validation rule as ADMIN writes it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleInput {
-    pub id: String,
-    pub kind: RuleKind,
-    pub kpi: String,
-    pub other_kpi: Option<String>,
-    pub status: Option<String>,
-    pub factor: Option<Decimal>,
-    pub importance: Importance,
-    pub message_en: String,
-    pub message_es: String,
-    pub enabled: bool,
-}
-
 /// The longest rule message.
 const MAX_RULE_MESSAGE: usize = 500;
-
-fn to_f64(value: Decimal) -> Option<f64> {
-    value.to_string().parse().ok()
-}
 
 /// How far an outlier without a score (bounds set by hand) lies outside its bounds, in widths
 /// of the bounds, so the most extreme sort first.
@@ -319,7 +300,9 @@ impl App {
         Ok(quality::rules(self.db()).await?)
     }
 
-    async fn checked_rule(&self, input: &RuleInput) -> AppResult<ValidationRule> {
+    /// The rule as ADMIN wrote it, checked and normalized (KPI codes as the catalogue spells them,
+    /// messages trimmed).
+    async fn checked_rule(&self, input: &ValidationRule) -> AppResult<ValidationRule> {
         let id_ok = (3..=64).contains(&input.id.len())
             && input
                 .id
@@ -393,7 +376,7 @@ impl App {
     pub async fn save_validation_rule(
         &self,
         caller: &Caller,
-        input: &RuleInput,
+        input: &ValidationRule,
         exists: bool,
     ) -> AppResult<ValidationRule> {
         caller.may(Action::ManageValidationRules)?;

@@ -108,6 +108,11 @@ pub fn mean_and_std_dev(values: &[f64]) -> (f64, f64) {
     (mean, variance.max(0.0).sqrt())
 }
 
+/// A decimal as the floating point the outlier math works in; `None` if it has no such value.
+pub fn to_f64(value: Decimal) -> Option<f64> {
+    value.to_string().parse().ok()
+}
+
 /// The median (the mean of the middle two for an even count); 0 for an empty slice.
 pub fn median(values: &[f64]) -> f64 {
     if values.is_empty() {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use hub_domain::catalogue::KpiDefinition;
 use hub_domain::money::Rate;
 use hub_domain::period::{Month, Period};
-use hub_domain::quality::{Bounds, ValidationRule};
+use hub_domain::quality::{Bounds, ValidationRule, to_f64};
 use hub_store::mappings::Mapping;
 use hub_store::seed::EmbeddedReference;
 use hub_store::{Executor, StoreError, locks, mappings, quality, reference};
@@ -99,8 +99,8 @@ impl Reference {
                     Some((
                         (b.country, b.kpi),
                         Bounds {
-                            lower: b.lower.to_string().parse().ok()?,
-                            upper: b.upper.to_string().parse().ok()?,
+                            lower: to_f64(b.lower)?,
+                            upper: to_f64(b.upper)?,
                         },
                     ))
                 })

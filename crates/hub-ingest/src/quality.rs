@@ -10,7 +10,7 @@ use hub_domain::codes::CurrencyCode;
 use hub_domain::money::convert;
 use hub_domain::period::{Month, Period};
 use hub_domain::quality::{
-    Bounds, Importance, OutlierAlgorithm, RuleReport, RuleValue, ValidationRule, assess,
+    Bounds, Importance, OutlierAlgorithm, RuleReport, RuleValue, ValidationRule, assess, to_f64,
 };
 use hub_domain::submission::ValueFlag;
 use hub_store::{Executor, StoreError, quality, submissions};
@@ -77,10 +77,6 @@ pub struct QualityFacts {
     pub rules: Vec<ValidationRule>,
     /// The planned cost avoidance of each common service for the quarter, in USD.
     pub planned_quarter: HashMap<String, Decimal>,
-}
-
-fn to_f64(value: Decimal) -> Option<f64> {
-    value.to_string().parse().ok()
 }
 
 impl QualityFacts {

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use sea_orm::sqlx::postgres::PgSslMode;
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgSslMode};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -118,13 +118,22 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, StoreError> 
 /// than 16 KiB as several records, one write each; sqlx 0.9 leaves Nagle's algorithm on
 /// (launchbadge/sqlx#4335), so the second write waits for the server's delayed ACK of the
 /// first, about 40 ms. A URL that names an `sslmode` is taken as it is.
-pub(crate) fn is_loopback(host: &str) -> bool {
+fn is_loopback(host: &str) -> bool {
     host == "localhost"
         || host.starts_with('/')
         || host
             .trim_matches(['[', ']'])
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `opts` without TLS if they reach this machine and the URL named no `sslmode` (`named`).
+pub(crate) fn without_loopback_tls(opts: PgConnectOptions, named: bool) -> PgConnectOptions {
+    if !named && is_loopback(opts.get_host()) {
+        opts.ssl_mode(PgSslMode::Disable)
+    } else {
+        opts
+    }
 }
 
 /// Opens a pool that counts its statements in `counter`.
@@ -158,15 +167,8 @@ pub async fn connect_counted(
             options
                 .max_connections(max_connections.max(2))
                 .min_connections(1);
-            if !url.contains("sslmode=") {
-                options.map_sqlx_postgres_opts(|opts| {
-                    if is_loopback(opts.get_host()) {
-                        opts.ssl_mode(PgSslMode::Disable)
-                    } else {
-                        opts
-                    }
-                });
-            }
+            let named = url.contains("sslmode=");
+            options.map_sqlx_postgres_opts(move |opts| without_loopback_tls(opts, named));
         }
     }
     let mut db = Database::connect(options).await?;

@@ -54,12 +54,10 @@ impl Listener {
         if !url.starts_with("postgres") {
             return Ok(None);
         }
-        let mut options: PgConnectOptions = url
+        let options: PgConnectOptions = url
             .parse()
             .map_err(|e| StoreError::Invalid(format!("database URL: {e}")))?;
-        if !url.contains("sslmode=") && crate::db::is_loopback(options.get_host()) {
-            options = options.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable);
-        }
+        let options = crate::db::without_loopback_tls(options, url.contains("sslmode="));
         // A pool of one, without timeouts: the listener reconnects through it.
         let pool = PoolOptions::<Postgres>::new()
             .max_connections(1)

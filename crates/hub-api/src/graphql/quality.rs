@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use hub_app::figures::quality::{CountryQuality, DataQualityReport, QualityCounts, QualityQuarter};
-use hub_app::quality::{Outlier, OutlierQuery, RuleInput, SetBounds};
+use hub_app::quality::{Outlier, OutlierQuery, SetBounds};
 use hub_domain::Decimal;
 use hub_domain::analytics::Timeliness;
 use hub_domain::quality::{Importance, OutlierAlgorithm, RuleKind, ValidationRule};
@@ -139,7 +139,7 @@ pub struct ValidationRuleInput {
     pub enabled: bool,
 }
 
-impl From<ValidationRuleInput> for RuleInput {
+impl From<ValidationRuleInput> for ValidationRule {
     fn from(i: ValidationRuleInput) -> Self {
         Self {
             id: i.id,
