@@ -27,6 +27,7 @@ struct Inner {
     puller: reqwest::Client,
     figures: FigureCache,
     tokens: TokenCache,
+    versions: crate::versions::VersionGate,
     plan_events: broadcast::Sender<PlanEvent>,
     queries: QueryCounter,
 }
@@ -55,6 +56,7 @@ impl App {
             puller,
             figures: FigureCache::default(),
             tokens: TokenCache::default(),
+            versions: crate::versions::VersionGate::default(),
             plan_events: broadcast::channel(256).0,
             queries,
         }))
@@ -86,6 +88,12 @@ impl App {
     }
 
     /// Statements run on the database so far (`/metrics`; tests count queries with it).
+    /// The data, access and reference versions committed when this call was made (or later):
+    /// what every cache of the service layer, and the API's response cache, is keyed by.
+    pub async fn versions(&self) -> AppResult<hub_store::state::Versions> {
+        self.0.versions.current(self.db()).await
+    }
+
     pub fn queries(&self) -> u64 {
         self.0.queries.get()
     }

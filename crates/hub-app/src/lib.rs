@@ -37,6 +37,7 @@ pub mod startup;
 pub mod submissions;
 pub mod tokens;
 mod tokens_cache;
+pub mod versions;
 
 pub use app::App;
 pub use caller::Caller;

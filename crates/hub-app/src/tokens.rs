@@ -107,7 +107,7 @@ impl App {
     /// whether the token table was read.
     #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, secret: &str) -> AppResult<(Option<Principal>, bool)> {
-        let version = hub_store::state::access_version(self.db()).await?;
+        let version = self.versions().await?.access;
         if let Some(principal) = self.token_cache().get(secret, version) {
             return Ok((Some(principal), false));
         }

@@ -81,3 +81,28 @@ pub async fn reference_version(db: &impl ConnectionTrait) -> Result<i64, StoreEr
 pub(crate) async fn bump_reference_version(db: &impl ConnectionTrait) -> Result<(), StoreError> {
     bump(db, REFERENCE_VERSION).await
 }
+
+/// The three versions at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Versions {
+    pub data: i64,
+    pub access: i64,
+    pub reference: i64,
+}
+
+/// The three versions as committed now, in one query.
+pub async fn versions(db: &impl ConnectionTrait) -> Result<Versions, StoreError> {
+    let rows = hub_state::Entity::find()
+        .filter(hub_state::Column::Key.is_in([DATA_VERSION, ACCESS_VERSION, REFERENCE_VERSION]))
+        .all(db)
+        .await?;
+    let mut versions = Versions::default();
+    for row in rows {
+        match row.key.as_str() {
+            DATA_VERSION => versions.data = row.value,
+            ACCESS_VERSION => versions.access = row.value,
+            _ => versions.reference = row.value,
+        }
+    }
+    Ok(versions)
+}

@@ -12,7 +12,6 @@ use super::completeness::CountryCompleteness;
 use super::dashboard::RegionalDashboard;
 use super::kpi::RegionalKpiValue;
 use crate::error::AppError;
-use hub_store::Db;
 
 /// A cached result.
 #[derive(Debug, Clone)]
@@ -88,16 +87,15 @@ impl Default for FigureCache {
 }
 
 impl FigureCache {
-    /// The cached result for `question`, computing it with `compute` on a miss.
+    /// The cached result for `question` at data `version`, computing it with `compute` on a miss.
     pub async fn get(
         &self,
-        db: &Db,
+        version: i64,
         viewer: &Viewer,
         question: String,
         today: chrono::NaiveDate,
         compute: impl Future<Output = Result<Cached, AppError>>,
     ) -> Result<Cached, AppError> {
-        let version = hub_store::state::data_version(db).await?;
         if version > self.latest.fetch_max(version, Ordering::Relaxed) {
             self.evict_before(version);
         }

@@ -110,7 +110,7 @@ impl App {
         let key = format!("kpi|{kpi}|{period}|{service_line:?}|{as_of:?}");
         let today = today();
         self.figures()
-            .get(self.db(), &viewer, key, today, async {
+            .get(self.versions().await?.data, &viewer, key, today, async {
                 let dataset = Dataset::load(
                     self.db(),
                     &viewer,
@@ -162,7 +162,7 @@ impl App {
         let key = format!("series|{kpi}|{from}|{to}|{countries:?}");
         let today = today();
         self.figures()
-            .get(self.db(), &viewer, key, today, async {
+            .get(self.versions().await?.data, &viewer, key, today, async {
                 let dataset = Dataset::load(
                     self.db(),
                     &viewer,
@@ -231,7 +231,7 @@ impl App {
         let key = format!("dashboard|{year}|{quarter:?}|{service_line:?}|{as_of:?}");
         let today = today();
         self.figures()
-            .get(self.db(), &viewer, key, today, async {
+            .get(self.versions().await?.data, &viewer, key, today, async {
                 let dataset =
                     Dataset::load(self.db(), &viewer, &period.quarters(), None, as_of, today)
                         .await?;
@@ -274,7 +274,7 @@ impl App {
         let key = format!("completeness|{from}|{to}|{as_of:?}");
         let today = today();
         self.figures()
-            .get(self.db(), &viewer, key, today, async {
+            .get(self.versions().await?.data, &viewer, key, today, async {
                 let dataset =
                     Dataset::load(self.db(), &viewer, &quarters, Some(&[]), as_of, today).await?;
                 Ok(Cached::Completeness(Arc::new(completeness::completeness(
