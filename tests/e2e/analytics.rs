@@ -487,7 +487,7 @@ async fn a_new_revision_shows_in_the_next_dashboard_call() {
         .query_ok(admin, DASHBOARD, json!({ "year": 2025 }))
         .await;
     assert_eq!(before["dashboard"]["costAvoidanceUsd"], "64000");
-    // Served from the cache the second time.
+    // The same question the second time is answered as kept, without computing anything.
     hub.query_ok(admin, DASHBOARD, json!({ "year": 2025 }))
         .await;
     let metrics = hub
@@ -499,7 +499,8 @@ async fn a_new_revision_shows_in_the_next_dashboard_call() {
         .text()
         .await
         .unwrap();
-    assert!(metrics.contains("hub_cache_hits_total 1"), "{metrics}");
+    assert!(metrics.contains("hub_answer_hits_total 1"), "{metrics}");
+    assert!(metrics.contains("hub_cache_hits_total 0"), "{metrics}");
     // ECU revision 2 of 2025-Q2 raises its CA from 3,000 to 8,000.
     hub.submit_ok(&report(
         "ECU",

@@ -15,6 +15,7 @@ mod support;
 
 mod access;
 mod analytics;
+mod answers;
 mod audit;
 mod crash;
 mod exports;

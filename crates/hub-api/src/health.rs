@@ -38,7 +38,19 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 /// `GET /metrics`: Prometheus text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let (hits, misses, entries) = state.app().cache_stats().await;
+    let (answer_hits, answer_misses, answers) = state.answers().stats();
     let body = state.metrics().render(&[
+        (
+            "hub_answer_hits_total",
+            "GraphQL questions answered with a kept answer.",
+            answer_hits as f64,
+        ),
+        (
+            "hub_answer_misses_total",
+            "GraphQL questions that could be kept and were executed.",
+            answer_misses as f64,
+        ),
+        ("hub_answers_kept", "GraphQL answers kept.", answers as f64),
         (
             "hub_cache_hits_total",
             "Figures served from the cache.",

@@ -18,6 +18,8 @@ struct Inner {
     app: App,
     metrics: Metrics,
     schema: HubSchema,
+    /// Answers of repeated GraphQL questions.
+    answers: crate::graphql::answers::Answers,
     /// Per-caller request limits (none when disabled).
     rate_limits: Option<RateLimits>,
     /// Failed authentications per address (none when disabled).
@@ -39,6 +41,7 @@ impl AppState {
         AppState(Arc::new(Inner {
             metrics: Metrics::default(),
             schema: crate::graphql::build_schema(config.introspection),
+            answers: Default::default(),
             rate_limits: RateLimits::new(config.rate_limit_per_minute),
             auth_failures: FailedAuthLimiter::new(config.auth_failures_per_minute),
             app,
@@ -68,6 +71,11 @@ impl AppState {
     /// The counters behind `/metrics`.
     pub fn metrics(&self) -> &Metrics {
         &self.0.metrics
+    }
+
+    /// The kept answers of repeated GraphQL questions.
+    pub fn answers(&self) -> &crate::graphql::answers::Answers {
+        &self.0.answers
     }
 
     /// The GraphQL schema.

@@ -104,6 +104,22 @@ impl Caller {
         self.may(action).is_ok()
     }
 
+    /// Everything the policy and the visibility of values depend on (role, country, agency),
+    /// not who the caller is: callers with the same key get the same answers, so answers may be
+    /// shared between them (the API's cache of repeated questions).
+    pub fn access_key(&self) -> String {
+        match &self.kind {
+            Kind::Anonymous => "anonymous".to_owned(),
+            Kind::Operator(_) => "operator".to_owned(),
+            Kind::Token(p) => format!(
+                "{}:{}:{}",
+                p.role,
+                p.country.as_ref().map_or("", |c| c.as_str()),
+                p.agency.as_ref().map_or("", |a| a.as_str())
+            ),
+        }
+    }
+
     /// The actor the audit log names.
     pub fn actor(&self) -> Actor {
         match &self.kind {

@@ -15,13 +15,14 @@
 use std::panic::AssertUnwindSafe;
 
 use axum::Extension;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures::FutureExt;
 use serde_json::{Value, json};
 
+use super::answers::{Pending, Question};
 use super::limits;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -152,7 +153,40 @@ fn json_param(name: &str, text: Option<String>) -> Result<Option<Value>, ApiErro
     }
 }
 
-fn from_get(request: &Request) -> Result<async_graphql::Request, ApiError> {
+/// A request as sent: what kept answers are found by, and what the executor runs.
+#[derive(Debug)]
+struct Parsed {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<Value>,
+    extensions: serde_json::Map<String, Value>,
+}
+
+impl Parsed {
+    fn into_request(self) -> async_graphql::Request {
+        let mut gql = async_graphql::Request::new(self.query);
+        if let Some(name) = self.operation_name {
+            gql = gql.operation_name(name);
+        }
+        if let Some(variables) = self.variables {
+            gql = gql.variables(async_graphql::Variables::from_json(variables));
+        }
+        for (key, value) in self.extensions {
+            if let Ok(value) = async_graphql::Value::from_json(value) {
+                gql.extensions.insert(key, value);
+            }
+        }
+        gql
+    }
+
+    /// Whether its answer may have been kept: a question (mutations never are) without
+    /// extensions (which may change how it runs).
+    fn may_be_kept(&self) -> bool {
+        self.extensions.is_empty() && !self.query.trim_start().starts_with("mutation")
+    }
+}
+
+fn from_get(request: &Request) -> Result<Parsed, ApiError> {
     let Query(params) = Query::<GetParams>::try_from_uri(request.uri())
         .map_err(|e| ApiError::BadRequest(format!("the query string cannot be read: {e}")))?;
     let query = params.query.filter(|q| !q.is_empty()).ok_or_else(|| {
@@ -163,58 +197,59 @@ fn from_get(request: &Request) -> Result<async_graphql::Request, ApiError> {
             "mutations must be sent with POST, not GET".into(),
         ));
     }
-    let mut gql = async_graphql::Request::new(query);
-    if let Some(name) = params.operation_name {
-        gql = gql.operation_name(name);
-    }
-    if let Some(variables) = json_param("variables", params.variables)? {
-        gql = gql.variables(async_graphql::Variables::from_json(variables));
-    }
-    if let Some(Value::Object(map)) = json_param("extensions", params.extensions)? {
-        for (key, value) in map {
-            if let Ok(value) = async_graphql::Value::from_json(value) {
-                gql.extensions.insert(key, value);
-            }
-        }
-    }
-    Ok(gql)
+    let extensions = match json_param("extensions", params.extensions)? {
+        Some(Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    };
+    Ok(Parsed {
+        query,
+        operation_name: params.operation_name,
+        variables: json_param("variables", params.variables)?,
+        extensions,
+    })
 }
 
-fn from_post(body: &[u8]) -> Result<async_graphql::Request, ApiError> {
+fn from_post(body: &[u8]) -> Result<Parsed, ApiError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
-    let Value::Object(map) = &value else {
+    let Value::Object(mut map) = value else {
         return Err(ApiError::BadRequest(
             "the body must be one GraphQL request object (batches are not supported)".into(),
         ));
     };
-    match map.get("query") {
-        Some(Value::String(query)) if !query.is_empty() => {}
+    let query = match map.remove("query") {
+        Some(Value::String(query)) if !query.is_empty() => query,
         Some(Value::String(_)) | None | Some(Value::Null) => {
             return Err(ApiError::BadRequest(
                 "the request has no document: send {\"query\": \"...\"}".into(),
             ));
         }
         Some(_) => return Err(ApiError::BadRequest("query must be a string".into())),
-    }
-    for (field, object) in [("variables", true), ("extensions", true)] {
-        if let Some(v) = map.get(field)
-            && !(v.is_null() || (object && v.is_object()))
-        {
-            return Err(ApiError::BadRequest(format!(
-                "{field} must be a JSON object"
-            )));
+    };
+    let mut object = |field: &str| match map.remove(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(m)) => Ok(Some(m)),
+        Some(_) => Err(ApiError::BadRequest(format!(
+            "{field} must be a JSON object"
+        ))),
+    };
+    let variables = object("variables")?.map(Value::Object);
+    let extensions = object("extensions")?.unwrap_or_default();
+    let operation_name = match map.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name),
+        Some(_) => {
+            return Err(ApiError::BadRequest(
+                "operationName must be a string".into(),
+            ));
         }
-    }
-    if let Some(v) = map.get("operationName")
-        && !(v.is_null() || v.is_string())
-    {
-        return Err(ApiError::BadRequest(
-            "operationName must be a string".into(),
-        ));
-    }
-    serde_json::from_value(value)
-        .map_err(|e| ApiError::BadRequest(format!("the body is not a GraphQL request: {e}")))
+    };
+    Ok(Parsed {
+        query,
+        operation_name,
+        variables,
+        extensions,
+    })
 }
 
 /// Whether a response carries only request errors: nothing was executed, so there is no data.
@@ -267,10 +302,22 @@ pub async fn handler(
             "use POST (or GET for queries) on /graphql".into(),
         )),
     };
-    let gql = match gql {
-        Ok(gql) => gql,
+    let parsed = match gql {
+        Ok(parsed) => parsed,
         Err(err) => return error_response_as(err, media),
     };
+    let pending = if parsed.may_be_kept() {
+        match kept_answer(&state, &caller, &parsed).await {
+            Ok(answer) => return write_bytes(StatusCode::OK, answer, media),
+            Err(pending) => pending,
+        }
+    } else {
+        None
+    };
+    let mut gql = parsed.into_request();
+    if let Some(pending) = &pending {
+        gql = gql.data(pending.probe());
+    }
     let executed = contained(
         state.schema().execute(
             gql.data(state.app().clone())
@@ -283,13 +330,20 @@ pub async fn handler(
         Ok(response) => response,
         Err(err) => return error_response_as(err, media),
     };
-    let status = if media == MediaType::GraphqlResponse && is_request_error(&response) {
+    let request_error = is_request_error(&response);
+    let status = if media == MediaType::GraphqlResponse && request_error {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     };
-    let mut body = match serde_json::to_value(&response) {
-        Ok(body) => body,
+    let serialized = if request_error {
+        // Nothing ran: the answer has no data entry.
+        serde_json::to_vec(&json!({ "errors": response.errors }))
+    } else {
+        serde_json::to_vec(&response)
+    };
+    let bytes = match serialized {
+        Ok(bytes) => Bytes::from(bytes),
         Err(e) => {
             return error_response_as(
                 ApiError::Internal(format!("cannot serialize a response: {e}")),
@@ -297,12 +351,6 @@ pub async fn handler(
             );
         }
     };
-    if is_request_error(&response)
-        && let Value::Object(map) = &mut body
-    {
-        map.remove("data");
-    }
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
     let limit = state.config().max_response_bytes;
     if bytes.len() > limit {
         state
@@ -315,6 +363,35 @@ pub async fn handler(
         }
         return response;
     }
+    if let Some(pending) = pending {
+        state.answers().keep(pending, &response, &bytes);
+    }
+    write_bytes(status, bytes, media)
+}
+
+/// The kept answer to `parsed` from `caller`, or what keeping its answer takes (nothing when
+/// the versions cannot be read: the question then runs, and its answer is not kept).
+async fn kept_answer(
+    state: &AppState,
+    caller: &Caller,
+    parsed: &Parsed,
+) -> Result<Bytes, Option<Pending>> {
+    let versions = state.app().versions().await.map_err(|_| None)?;
+    let access = caller.access_key();
+    state
+        .answers()
+        .find(&Question {
+            query: &parsed.query,
+            operation_name: parsed.operation_name.as_deref(),
+            variables: parsed.variables.as_ref(),
+            access: &access,
+            versions,
+            day: chrono::Utc::now().date_naive(),
+        })
+        .map_err(Some)
+}
+
+fn write_bytes(status: StatusCode, bytes: Bytes, media: MediaType) -> Response {
     let mut out = (status, Body::from(bytes)).into_response();
     out.headers_mut()
         .insert(header::CONTENT_TYPE, media.header());

@@ -22,6 +22,7 @@ use crate::metrics::Metrics;
 pub mod access;
 pub mod admin;
 pub mod analytics;
+pub mod answers;
 pub mod exports;
 pub mod federation;
 pub mod governance;
@@ -102,7 +103,8 @@ pub fn build_schema(introspection: bool) -> HubSchema {
     )
     .limit_complexity(limits::MAX_COMPLEXITY)
     .limit_recursive_depth(limits::MAX_RECURSIVE_DEPTH)
-    .extension(limits::Limits { introspection });
+    .extension(limits::Limits { introspection })
+    .extension(answers::Watch);
     if introspection {
         builder.finish()
     } else {
