@@ -973,6 +973,47 @@ async fn a_key_whose_client_disconnected_is_released_and_retried_at_once() {
 }
 
 #[tokio::test]
+async fn a_request_dropped_the_moment_its_claim_is_stored_releases_it() {
+    use std::future::Future;
+    use std::task::{Context, Poll, Waker};
+
+    let hub =
+        TestHub::start_with(|c| c.idempotency_lease = std::time::Duration::from_secs(3600)).await;
+    let (principal, _) = hub.app.authenticate(&hub.admin_token).await.unwrap();
+    let caller = hub_app::Caller::token(principal.expect("the admin token is valid"));
+    let body = keys::slow_document().to_string();
+    let mut submission = Box::pin(hub.app.submit(
+        &caller,
+        hub_app::submissions::SubmitRequest {
+            body: body.as_bytes(),
+            content: hub_app::submissions::Content::Json,
+            expected: None,
+            options: hub_ingest::Options::default(),
+            idempotency_key: Some("dropped-at-claim"),
+        },
+    ));
+    // Polled by hand: between two polls the database may store the claim while the request
+    // has not yet seen its answer. It is dropped right then, as a server drops the handler
+    // of a client that went away.
+    let mut context = Context::from_waker(Waker::noop());
+    let mut seen = None;
+    for _ in 0..30_000 {
+        if let Poll::Ready(outcome) = submission.as_mut().poll(&mut context) {
+            panic!("the submission ended before its claim was seen: {outcome:?}");
+        }
+        seen = keys::state_in(&hub.db, "dropped-at-claim").await;
+        if seen.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    assert_eq!(seen.as_deref(), Some("IN_FLIGHT"), "the claim was stored");
+    drop(submission);
+    let after = keys::wait_for(&hub, "dropped-at-claim", &[None]).await;
+    assert_eq!(after, None, "the dropped request released its claim");
+}
+
+#[tokio::test]
 async fn a_claim_whose_lease_ran_out_is_taken_over_by_one_retry_only() {
     let hub =
         TestHub::start_with(|c| c.idempotency_lease = std::time::Duration::from_secs(1)).await;

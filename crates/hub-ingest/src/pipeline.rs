@@ -297,49 +297,55 @@ impl Ingestor {
         C: Transactional,
     {
         let parsed = parse_json(request.body);
-        let claim = match (
+        // Armed before the claim is written: a request dropped inside `begin`, after the
+        // database stored the claim, still releases it.
+        let mut guard = ClaimGuard {
+            claim: None,
+            pool: self.pool.clone(),
+        };
+        if let (Some(key), Origin::Push(principal), false) = (
             request.idempotency_key,
             request.origin,
             request.options.dry_run,
         ) {
-            (Some(key), Origin::Push(principal), false) => {
-                if key.is_empty() || key.len() > idempotency::MAX_KEY_LEN {
-                    return Err(IngestError::BadKey);
-                }
-                let hash = request_fingerprint(request.body, parsed.as_ref().ok(), request.options);
-                let caller = principal.token_id.to_string();
-                match idempotency::begin(db, &caller, key, &hash, self.lease).await? {
-                    idempotency::Begin::Claimed(claim) => Some(claim),
-                    idempotency::Begin::Replay { status, body } => {
-                        let mut receipt: Receipt = serde_json::from_str(&body).map_err(|e| {
-                            StoreError::Corrupt(format!("stored idempotent response: {e}"))
-                        })?;
-                        receipt.replayed = true;
-                        return Ok(Outcome { receipt, status });
-                    }
-                    idempotency::Begin::Reused => return Err(IngestError::KeyReused),
-                    idempotency::Begin::InFlight => return Err(IngestError::InFlight),
-                }
+            if key.is_empty() || key.len() > idempotency::MAX_KEY_LEN {
+                return Err(IngestError::BadKey);
             }
-            _ => None,
-        };
-        let mut guard = ClaimGuard {
-            claim,
-            pool: self.pool.clone(),
-        };
+            let hash = request_fingerprint(request.body, parsed.as_ref().ok(), request.options);
+            let attempt = idempotency::Claim::attempt(&principal.token_id.to_string(), key);
+            guard.claim = Some(attempt.clone());
+            let begun = idempotency::begin(db, &attempt, &hash, self.lease).await;
+            if !matches!(begun, Ok(idempotency::Begin::Claimed(_)) | Err(_)) {
+                guard.disarm(); // the key is someone else's: nothing of ours to release
+            }
+            match begun? {
+                idempotency::Begin::Claimed(_) => {}
+                idempotency::Begin::Replay { status, body } => {
+                    let mut receipt: Receipt = serde_json::from_str(&body).map_err(|e| {
+                        StoreError::Corrupt(format!("stored idempotent response: {e}"))
+                    })?;
+                    receipt.replayed = true;
+                    return Ok(Outcome { receipt, status });
+                }
+                idempotency::Begin::Reused => return Err(IngestError::KeyReused),
+                idempotency::Begin::InFlight => return Err(IngestError::InFlight),
+            }
+        }
         let result = self.process(db, &request, parsed, guard.claim()).await;
-        if let Some(claim) = guard.disarm() {
+        // Settled while still armed: if settling fails, the guard releases the key.
+        if let Some(claim) = guard.claim() {
             match &result {
                 // A stored document settled its key in its own transaction.
                 Ok((_, true)) => {}
                 Ok((outcome, false)) => {
                     let body = serde_json::to_string(&outcome.receipt)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                    idempotency::complete(db, &claim, outcome.status, &body).await?;
+                    idempotency::complete(db, claim, outcome.status, &body).await?;
                 }
-                Err(_) => idempotency::release(db, &claim).await?,
+                Err(_) => idempotency::release(db, claim).await?,
             }
         }
+        guard.disarm();
         result.map(|(outcome, _)| outcome)
     }
 

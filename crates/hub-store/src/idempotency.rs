@@ -26,12 +26,25 @@ pub const MAX_KEY_LEN: usize = 255;
 const IN_FLIGHT: &str = "IN_FLIGHT";
 const DONE: &str = "DONE";
 
-/// One attempt's hold on a key.
+/// One attempt's hold on a key. It is made (with a fresh owner) before [`begin`] writes it, so
+/// whoever runs the attempt can release it even if the attempt is dropped inside `begin`, after
+/// the database stored the claim but before the answer came back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     pub caller: String,
     pub key: String,
     pub owner: String,
+}
+
+impl Claim {
+    /// A new attempt at `key` for `caller`.
+    pub fn attempt(caller: &str, key: &str) -> Self {
+        Self {
+            caller: caller.to_owned(),
+            key: key.to_owned(),
+            owner: hex::encode(rand::random::<[u8; 16]>()),
+        }
+    }
 }
 
 /// What to do with a request carrying a key.
@@ -65,25 +78,20 @@ fn lease_over(row: &idempotency_key::Model, lease: TimeDelta, at: DateTime<Utc>)
     row.lease_until.unwrap_or(row.created_at + lease) <= at
 }
 
-/// Claims `key` for `caller` for `lease`, or says how an earlier use of it decides this request.
+/// Claims the key of `claim` for `lease`, or says how an earlier use of it decides this request.
 pub async fn begin(
     db: &impl ConnectionTrait,
-    caller: &str,
-    key: &str,
+    claim: &Claim,
     request_hash: &str,
     lease: TimeDelta,
 ) -> Result<Begin, StoreError> {
+    let (caller, key) = (claim.caller.as_str(), claim.key.as_str());
     let at = now();
     idempotency_key::Entity::delete_many()
         .filter(of_key(caller, key))
         .filter(idempotency_key::Column::CreatedAt.lt(at - RETENTION))
         .exec(db)
         .await?;
-    let claim = Claim {
-        caller: caller.to_owned(),
-        key: key.to_owned(),
-        owner: hex::encode(rand::random::<[u8; 16]>()),
-    };
     let inserted = idempotency_key::Entity::insert(idempotency_key::ActiveModel {
         caller: Set(caller.to_owned()),
         key: Set(key.to_owned()),
@@ -99,7 +107,7 @@ pub async fn begin(
     .exec_without_returning(db)
     .await?;
     if matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0) {
-        return Ok(Begin::Claimed(claim));
+        return Ok(Begin::Claimed(claim.clone()));
     }
     let Some(existing) = idempotency_key::Entity::find_by_id((caller.to_owned(), key.to_owned()))
         .one(db)
@@ -138,7 +146,7 @@ pub async fn begin(
                 .await?;
             Ok(if taken.rows_affected == 1 {
                 tracing::info!(caller, key, "idempotency key taken over after its lease");
-                Begin::Claimed(claim)
+                Begin::Claimed(claim.clone())
             } else {
                 Begin::InFlight
             })
