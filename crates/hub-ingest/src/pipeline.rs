@@ -315,11 +315,11 @@ impl Ingestor {
             let attempt = idempotency::Claim::attempt(&principal.token_id.to_string(), key);
             guard.claim = Some(attempt.clone());
             let begun = idempotency::begin(db, &attempt, &hash, self.lease).await;
-            if !matches!(begun, Ok(idempotency::Begin::Claimed(_)) | Err(_)) {
+            if !matches!(begun, Ok(idempotency::Begin::Claimed) | Err(_)) {
                 guard.disarm(); // the key is someone else's: nothing of ours to release
             }
             match begun? {
-                idempotency::Begin::Claimed(_) => {}
+                idempotency::Begin::Claimed => {}
                 idempotency::Begin::Replay { status, body } => {
                     let mut receipt: Receipt = serde_json::from_str(&body).map_err(|e| {
                         StoreError::Corrupt(format!("stored idempotent response: {e}"))

@@ -50,8 +50,9 @@ impl Claim {
 /// What to do with a request carrying a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Begin {
-    /// This attempt holds the key: run the request, then [`complete`] (or [`release`]).
-    Claimed(Claim),
+    /// The attempt now holds the key: run the request, then [`complete`] (or [`release`]) its
+    /// claim.
+    Claimed,
     /// Seen and finished: replay this response.
     Replay { status: u16, body: String },
     /// Seen with a different body.
@@ -107,7 +108,7 @@ pub async fn begin(
     .exec_without_returning(db)
     .await?;
     if matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0) {
-        return Ok(Begin::Claimed(claim.clone()));
+        return Ok(Begin::Claimed);
     }
     let Some(existing) = idempotency_key::Entity::find_by_id((caller.to_owned(), key.to_owned()))
         .one(db)
@@ -146,7 +147,7 @@ pub async fn begin(
                 .await?;
             Ok(if taken.rows_affected == 1 {
                 tracing::info!(caller, key, "idempotency key taken over after its lease");
-                Begin::Claimed(claim.clone())
+                Begin::Claimed
             } else {
                 Begin::InFlight
             })
