@@ -532,6 +532,36 @@ async fn a_new_revision_shows_in_the_next_dashboard_call() {
 }
 
 #[tokio::test]
+async fn a_plan_without_its_december_rate_counts_once_the_rate_is_loaded() {
+    let hub = TestHub::start().await;
+    let admin = Some(hub.admin_token.as_str());
+    // COP has no rate from 2025-01 on, so December 2025 borrows none within six months.
+    hub.sql("DELETE FROM exchange_rate WHERE currency = 'COP' AND month >= '2025-01'")
+        .await;
+    let mut plan = bos("COL", ("COL-A", "PROCUREMENT"), 4_000_000);
+    plan["currency"] = json!("COP");
+    hub.submit_ok(&plan).await;
+    let before = hub
+        .query_ok(admin, DASHBOARD, json!({ "year": 2025 }))
+        .await;
+    assert_eq!(before["dashboard"]["plannedCostAvoidanceUsd"], Value::Null);
+    assert_eq!(quality(&before["dashboard"], "PLANNED_NO_RATE"), 1);
+    // The rate loaded after the figures (and ingestion) read the reference data is used at once:
+    // 4,000,000 COP at 4,000 per USD.
+    hub.query_ok(
+        admin,
+        r#"mutation { upsertExchangeRates(rates: [{ currency: "COP", month: "2025-12", rate: "4000" }]) }"#,
+        json!({}),
+    )
+    .await;
+    let after = hub
+        .query_ok(admin, DASHBOARD, json!({ "year": 2025 }))
+        .await;
+    assert_eq!(after["dashboard"]["plannedCostAvoidanceUsd"], "1000");
+    assert_eq!(quality(&after["dashboard"], "PLANNED_NO_RATE"), 0);
+}
+
+#[tokio::test]
 async fn series_and_completeness_cover_the_range() {
     let hub = TestHub::start().await;
     fixture(&hub).await;

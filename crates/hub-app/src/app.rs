@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use hub_ingest::Ingestor;
+use hub_ingest::facts::Reference;
 use hub_store::Db;
 use hub_store::db::QueryCounter;
 use tokio::sync::broadcast;
@@ -73,6 +74,18 @@ impl App {
 
     pub(crate) fn ingestor(&self) -> &Ingestor {
         &self.0.ingestor
+    }
+
+    /// The reference data as of `versions`, held in memory and shared with ingestion: figures
+    /// take the teams, the catalogue and the rates from it instead of reading them each time.
+    pub(crate) async fn reference_data(
+        &self,
+        versions: hub_store::state::Versions,
+    ) -> AppResult<Arc<Reference>> {
+        Ok(self
+            .ingestor()
+            .reference_at(self.db(), versions.reference)
+            .await?)
     }
 
     pub(crate) fn puller(&self) -> &reqwest::Client {

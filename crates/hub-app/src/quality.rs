@@ -436,7 +436,17 @@ impl App {
         let period = Period::year(year).map_err(|e| AppError::invalid("year", e))?;
         let mut quarters = period.previous().quarters();
         quarters.extend(period.quarters());
-        let dataset = Dataset::load(self.db(), &viewer, &quarters, None, None, today()).await?;
+        let reference = self.reference_data(self.versions().await?).await?;
+        let dataset = Dataset::load(
+            self.db(),
+            &reference,
+            &viewer,
+            &quarters,
+            None,
+            None,
+            today(),
+        )
+        .await?;
         let stale = hub_store::sources::stale_countries(self.db(), Utc::now()).await?;
         Ok(Arc::new(data_quality_report(&dataset, period, &stale)))
     }

@@ -10,6 +10,7 @@ use hub_domain::catalogue::KpiDefinition;
 use hub_domain::codes::{CountryCode, CurrencyCode, KpiCode};
 use hub_domain::money::Rate;
 use hub_domain::period::{Month, Period};
+use hub_ingest::facts::Reference;
 use hub_store::mappings;
 use hub_store::reference;
 use hub_store::{locks, state};
@@ -118,11 +119,8 @@ impl App {
     /// One KPI of the catalogue, `NOT_FOUND` otherwise.
     #[tracing::instrument(skip_all)]
     pub async fn kpi(&self, code: &str) -> AppResult<KpiDefinition> {
-        self.kpis()
-            .await?
-            .into_iter()
-            .find(|k| k.code.as_str() == code)
-            .ok_or_else(|| AppError::NotFound(format!("unknown KPI {code} (see the kpis query)")))
+        let reference = self.reference_data(self.versions().await?).await?;
+        kpi_of(&reference, code)
     }
 
     /// Monthly rates of one currency, optionally from and to a month (inclusive).
@@ -316,4 +314,13 @@ impl App {
         tracing::info!(?report, "reference data loaded");
         Ok(report)
     }
+}
+
+/// One KPI of the catalogue held in `reference`, `NOT_FOUND` otherwise.
+pub(crate) fn kpi_of(reference: &Reference, code: &str) -> AppResult<KpiDefinition> {
+    reference
+        .kpis()
+        .get(code)
+        .cloned()
+        .ok_or_else(|| AppError::NotFound(format!("unknown KPI {code} (see the kpis query)")))
 }

@@ -10,6 +10,7 @@ use hub_domain::money::Rate;
 use hub_domain::period::{Month, Period};
 use hub_domain::quality::{Bounds, ValidationRule, to_f64};
 use hub_store::mappings::Mapping;
+use hub_store::reference::CountryTeam;
 use hub_store::seed::EmbeddedReference;
 use hub_store::{Executor, StoreError, locks, mappings, quality, reference};
 
@@ -49,6 +50,8 @@ pub struct Reference {
     /// The reference version it was read at.
     pub version: i64,
     active_countries: HashSet<String>,
+    /// The active country teams, by code: the region figures are computed for.
+    teams: Vec<CountryTeam>,
     currencies: HashSet<String>,
     kpis: HashMap<String, KpiDefinition>,
     mappings: Vec<Mapping>,
@@ -66,13 +69,11 @@ impl Reference {
     pub async fn load(db: &impl Executor, version: i64) -> Result<Self, StoreError> {
         let currencies: HashSet<String> = reference::currencies(db).await?.into_iter().collect();
         let all: Vec<String> = currencies.iter().cloned().collect();
+        let teams = reference::countries(db, true).await?;
         Ok(Reference {
             version,
-            active_countries: reference::countries(db, true)
-                .await?
-                .into_iter()
-                .map(|c| c.code.to_string())
-                .collect(),
+            active_countries: teams.iter().map(|c| c.code.to_string()).collect(),
+            teams,
             rates: reference::rates_of(db, &all).await?,
             currencies,
             kpis: reference::kpis(db)
@@ -106,6 +107,16 @@ impl Reference {
                 })
                 .collect(),
         })
+    }
+
+    /// The active country teams, by code.
+    pub fn teams(&self) -> &[CountryTeam] {
+        &self.teams
+    }
+
+    /// The regional catalogue by code.
+    pub fn kpis(&self) -> &HashMap<String, KpiDefinition> {
+        &self.kpis
     }
 
     /// The rates of `currency` by month.

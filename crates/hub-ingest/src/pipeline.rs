@@ -505,6 +505,16 @@ impl Ingestor {
     /// has not moved since it was read, else read again (one query when nothing changed).
     async fn reference(&self, db: &impl hub_store::Executor) -> Result<Arc<Reference>, StoreError> {
         let version = state::reference_version(db).await?;
+        self.reference_at(db, version).await
+    }
+
+    /// The reference data as of `version`, a reference version the caller has just read: the
+    /// one held when it is that version, else read again. Figures share it with ingestion.
+    pub async fn reference_at(
+        &self,
+        db: &impl hub_store::Executor,
+        version: i64,
+    ) -> Result<Arc<Reference>, StoreError> {
         let held = self.reference.read().ok().and_then(|slot| slot.clone());
         if let Some(held) = held
             && held.version == version

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use chrono::{DateTime, Utc};
+
 use hub_domain::Decimal;
 use hub_domain::access::Viewer;
 use hub_domain::analytics::{
@@ -13,9 +15,10 @@ use hub_domain::codes::CurrencyCode;
 use hub_domain::money::convert;
 use hub_domain::period::{Month, Period};
 use hub_domain::submission::{CommonServiceStatus, ValueFlag};
+use hub_ingest::facts::Reference;
+use hub_store::Db;
 use hub_store::analytics::{self, Counted};
-use hub_store::submissions::{self, StoredValue};
-use hub_store::{Db, reference};
+use hub_store::submissions::{self, BosTarget, CommonService, FigureValue, PlannedCa};
 
 use super::dataset::{Dataset, visible};
 use super::kpi::{FlagCount, Quality, country_figure};
@@ -144,22 +147,13 @@ fn add_into(total: &mut Decimal, amount: Decimal, overflow: &mut i32) {
 
 /// Planned cost avoidance in USD by (country, service line), from the current BOS of each
 /// country, at the year's December rate by the currency policy.
-async fn planned(
-    db: &Db,
-    bos: &[Counted],
+fn planned(
+    rows: Vec<PlannedCa>,
+    reference: &Reference,
     args: &DashboardArgs,
     quality: &mut Quality,
 ) -> AppResult<HashMap<(String, Option<ServiceLine>), Decimal>> {
-    let ids: Vec<i64> = bos.iter().map(|b| b.id).collect();
-    let rows = submissions::planned_of(db, &ids, Some(args.year)).await?;
     let month = Month::new(args.year, 12).map_err(|e| AppError::invalid("year", e))?;
-    let currencies: Vec<String> = rows
-        .iter()
-        .map(|r| r.currency.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let tables = reference::rates_of(db, &currencies).await?;
     let no_rates: BTreeMap<Month, hub_domain::money::Rate> = BTreeMap::new();
     let mut out: HashMap<(String, Option<ServiceLine>), Decimal> = HashMap::new();
     let share = if args.quarter.is_some() {
@@ -176,7 +170,7 @@ async fn planned(
         let Ok(currency) = CurrencyCode::parse(&row.currency) else {
             continue;
         };
-        let table = tables.get(&row.currency).unwrap_or(&no_rates);
+        let table = reference.rates(&row.currency).unwrap_or(&no_rates);
         let amount = row.amount;
         let conversion = convert(amount, &currency, month, |m| table.get(&m).copied());
         if conversion.flags.contains(&ValueFlag::Overflow) {
@@ -200,14 +194,15 @@ async fn planned(
 /// Rates a country's KPIs: each (KPI, common service) reported with a baseline and target, and
 /// each BOS target of the year, against the value of the period. A BOS target without a
 /// reported value is `NO_DATA`.
-async fn ratings(
-    db: &Db,
-    bos: &[Counted],
+fn ratings(
+    bos: &BosInputs,
     dataset: &Dataset,
     args: &DashboardArgs,
     period: Period,
-) -> AppResult<HashMap<String, RatingCounts>> {
-    let mut groups: BTreeMap<(String, String, Option<String>), Vec<&StoredValue>> = BTreeMap::new();
+) -> HashMap<String, RatingCounts> {
+    // Keys borrow from the facts: thousands of values, no copies.
+    type Key<'a> = (&'a str, &'a str, Option<&'a str>);
+    let mut groups: BTreeMap<Key<'_>, Vec<&FigureValue>> = BTreeMap::new();
     for (kpi, facts) in &dataset.facts {
         for fact in facts {
             if args.service_line.is_some() && fact.service_line != args.service_line {
@@ -215,48 +210,51 @@ async fn ratings(
             }
             groups
                 .entry((
-                    fact.country.clone(),
-                    kpi.clone(),
-                    fact.common_service.clone(),
+                    fact.country.as_str(),
+                    kpi.as_str(),
+                    fact.common_service.as_deref(),
                 ))
                 .or_default()
                 .push(fact);
         }
     }
     let mut counts: HashMap<String, RatingCounts> = HashMap::new();
-    let mut rated = BTreeSet::new();
-    for ((country, kpi, service), facts) in &groups {
+    let mut rated: BTreeSet<Key<'_>> = BTreeSet::new();
+    for (&(country, kpi, service), facts) in &groups {
         let Some(definition) = dataset.kpis.get(kpi) else {
             continue;
         };
         let figure = country_figure(definition, period, facts);
         if let (Some(b), Some(t)) = (figure.baseline, figure.target) {
             let (_, rating) = progress(figure.value.value, b, t, definition.direction);
-            counts.entry(country.clone()).or_default().add(rating);
-            rated.insert((country.clone(), kpi.clone(), service.clone()));
+            counts.entry(country.to_owned()).or_default().add(rating);
+            rated.insert((country, kpi, service));
         }
     }
-    let country_of: HashMap<i64, String> = bos.iter().map(|b| (b.id, b.country.clone())).collect();
-    let ids: Vec<i64> = bos.iter().map(|b| b.id).collect();
-    let services = submissions::services_of(db, &ids).await?;
-    let line_of: HashMap<(i64, String), ServiceLine> = services
+    let country_of: HashMap<i64, &str> = bos
+        .counted
         .iter()
-        .map(|s| ((s.submission_id, s.service_id.clone()), s.service_line))
+        .map(|b| (b.id, b.country.as_str()))
         .collect();
-    for target in submissions::targets_of(db, &ids, Some(args.year)).await? {
-        let Some(country) = country_of.get(&target.submission_id) else {
+    let line_of: HashMap<(i64, &str), ServiceLine> = bos
+        .services
+        .iter()
+        .map(|s| ((s.submission_id, s.service_id.as_str()), s.service_line))
+        .collect();
+    for target in &bos.targets {
+        let Some(&country) = country_of.get(&target.submission_id) else {
             continue;
         };
         let line = line_of
-            .get(&(target.submission_id, target.service_id.clone()))
+            .get(&(target.submission_id, target.service_id.as_str()))
             .copied();
         if args.service_line.is_some() && line != args.service_line {
             continue;
         }
         let key = (
-            country.clone(),
-            target.kpi.clone(),
-            Some(target.service_id.clone()),
+            country,
+            target.kpi.as_str(),
+            Some(target.service_id.as_str()),
         );
         if rated.contains(&key) {
             continue;
@@ -266,20 +264,59 @@ async fn ratings(
             continue;
         };
         let goal = target.target;
-        let facts = groups.get(&key).cloned().unwrap_or_default();
-        let actual = country_figure(definition, period, &facts).value.value;
+        let facts = groups.get(&key).map_or(&[][..], Vec::as_slice);
+        let actual = country_figure(definition, period, facts).value.value;
         let (_, rating) = progress(actual, baseline, goal, definition.direction);
-        counts.entry(country.clone()).or_default().add(rating);
+        counts.entry(country.to_owned()).or_default().add(rating);
         rated.insert(key);
     }
-    Ok(counts)
+    counts
 }
 
-/// Computes the dashboard from a dataset of the period's quarters.
+/// The BOS behind a year's plans and targets: each country's current one the viewer may see,
+/// with its services, planned cost avoidance and KPI targets of the year.
+#[derive(Debug, Default)]
+pub struct BosInputs {
+    counted: Vec<Counted>,
+    services: Vec<CommonService>,
+    planned: Vec<PlannedCa>,
+    targets: Vec<BosTarget>,
+}
+
+impl BosInputs {
+    /// Reads them: the BOS first, then what they carry, at once.
+    pub async fn load(
+        db: &Db,
+        viewer: &Viewer,
+        year: i32,
+        as_of: Option<DateTime<Utc>>,
+    ) -> AppResult<Self> {
+        let counted: Vec<Counted> = analytics::counted_bos(db, year, as_of)
+            .await?
+            .into_iter()
+            .filter(|b| visible(viewer, b.classification, &b.country))
+            .collect();
+        let ids: Vec<i64> = counted.iter().map(|b| b.id).collect();
+        let (services, planned, targets) = tokio::try_join!(
+            Box::pin(submissions::services_of(db, &ids)),
+            Box::pin(submissions::planned_of(db, &ids, Some(year))),
+            Box::pin(submissions::targets_of(db, &ids, Some(year))),
+        )?;
+        Ok(BosInputs {
+            counted,
+            services,
+            planned,
+            targets,
+        })
+    }
+}
+
+/// Computes the dashboard from a dataset of the period's quarters and the year's BOS.
 pub async fn dashboard(
     db: &Db,
-    viewer: &Viewer,
+    reference: &Reference,
     dataset: &Dataset,
+    bos: BosInputs,
     args: &DashboardArgs,
     stale_countries: &BTreeSet<String>,
 ) -> AppResult<RegionalDashboard> {
@@ -325,12 +362,6 @@ pub async fn dashboard(
     quality.add(FigureFlag::RateStale, stale_rate);
     quality.add(FigureFlag::Outlier, outliers);
     quality.add(FigureFlag::RuleViolation, violations);
-    let bos: Vec<Counted> = analytics::counted_bos(db, args.year, dataset.as_of)
-        .await?
-        .into_iter()
-        .filter(|b| visible(viewer, b.classification, &b.country))
-        .collect();
-    let planned = planned(db, &bos, args, &mut quality).await?;
 
     // Active common services: those of each country's latest report in the period.
     let mut latest: BTreeMap<&str, &Counted> = BTreeMap::new();
@@ -350,7 +381,8 @@ pub async fn dashboard(
         }
     }
 
-    let ratings = ratings(db, &bos, dataset, args, period).await?;
+    let ratings = ratings(&bos, dataset, args, period);
+    let planned = planned(bos.planned, reference, args, &mut quality)?;
 
     // Data quality beyond rates: missing weights, rejected values, late and missing reports.
     let mut missing_weight = 0;

@@ -9,9 +9,10 @@ use hub_domain::access::{Classification, Viewer};
 use hub_domain::catalogue::{KpiDefinition, ServiceLine};
 use hub_domain::codes::CountryCode;
 use hub_domain::period::Period;
+use hub_ingest::facts::Reference;
+use hub_store::Db;
 use hub_store::analytics::{self, Counted};
-use hub_store::submissions::{self, StoredValue};
-use hub_store::{Db, reference};
+use hub_store::submissions::{self, FigureValue};
 
 use crate::error::AppResult;
 
@@ -29,7 +30,7 @@ pub struct Dataset {
     /// reported is not secret (DESIGN §16), its values are.
     pub reports: BTreeMap<(String, Period), Counted>,
     /// The values the caller may see, by KPI.
-    pub facts: HashMap<String, Vec<StoredValue>>,
+    pub facts: HashMap<String, Vec<FigureValue>>,
 }
 
 /// Whether the viewer may see data of `classification` reported by `country`.
@@ -38,26 +39,24 @@ pub(crate) fn visible(viewer: &Viewer, classification: Classification, country: 
 }
 
 impl Dataset {
-    /// Loads the reports of `quarters` (and their values of `kpis`, all KPIs when `None`).
+    /// Loads the reports of `quarters` (and their values of `kpis`, all KPIs when `None`);
+    /// teams and catalogue come from `reference`, the reference data held in memory.
     pub async fn load(
         db: &Db,
+        reference: &Reference,
         viewer: &Viewer,
         quarters: &[Period],
         kpis: Option<&[String]>,
         as_of: Option<DateTime<Utc>>,
         today: NaiveDate,
     ) -> AppResult<Self> {
-        let teams = reference::countries(db, true).await?;
+        let teams = reference.teams();
         let names = teams
             .iter()
             .map(|c| (c.code.to_string(), c.name.clone()))
             .collect();
-        let countries = teams.into_iter().map(|c| c.code).collect();
-        let catalogue = reference::kpis(db)
-            .await?
-            .into_iter()
-            .map(|k| (k.code.to_string(), k))
-            .collect();
+        let countries = teams.iter().map(|c| c.code.clone()).collect();
+        let catalogue = reference.kpis().clone();
         let mut reports = BTreeMap::new();
         for counted in analytics::counted_reports(db, quarters, as_of).await? {
             if let Some(period) = counted.period {
@@ -66,10 +65,10 @@ impl Dataset {
         }
         // Values come from every counted report: a value's own classification decides.
         let ids: Vec<i64> = reports.values().map(|c| c.id).collect();
-        let mut facts: HashMap<String, Vec<StoredValue>> = HashMap::new();
+        let mut facts: HashMap<String, Vec<FigureValue>> = HashMap::new();
         let rows = match kpis {
             Some([]) => Vec::new(),
-            _ => submissions::values_of(db, &ids, kpis).await?,
+            _ => submissions::figure_values_of(db, &ids, kpis).await?,
         };
         for row in rows {
             if visible(viewer, row.classification, &row.country) {
@@ -97,7 +96,7 @@ impl Dataset {
         &'a self,
         kpi: &str,
         service_line: Option<ServiceLine>,
-    ) -> impl Iterator<Item = &'a StoredValue> {
+    ) -> impl Iterator<Item = &'a FigureValue> {
         self.facts
             .get(kpi)
             .into_iter()

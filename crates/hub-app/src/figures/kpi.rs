@@ -11,7 +11,7 @@ use hub_domain::catalogue::{
 };
 use hub_domain::period::{Month, Period};
 use hub_domain::submission::{SourceKind, ValueFlag};
-use hub_store::submissions::{Source, StoredValue};
+use hub_store::submissions::{FigureValue, Source};
 
 use super::dataset::Dataset;
 
@@ -98,7 +98,7 @@ pub struct RegionalKpiValue {
     pub by_country: Vec<CountryKpiValue>,
 }
 
-pub(crate) fn source_of(fact: &StoredValue, dataset: &Dataset) -> Source {
+pub(crate) fn source_of(fact: &FigureValue, dataset: &Dataset) -> Source {
     dataset
         .reports
         .get(&(fact.country.clone(), fact.period))
@@ -112,7 +112,7 @@ pub(crate) fn source_of(fact: &StoredValue, dataset: &Dataset) -> Source {
         )
 }
 
-fn lineage(fact: &StoredValue, dataset: &Dataset) -> ValueLineage {
+fn lineage(fact: &FigureValue, dataset: &Dataset) -> ValueLineage {
     ValueLineage {
         period: fact.period,
         common_service: fact.common_service.clone(),
@@ -162,10 +162,10 @@ pub(crate) struct CountryFigure {
 pub(crate) fn country_figure(
     definition: &KpiDefinition,
     period: Period,
-    facts: &[&StoredValue],
+    facts: &[&FigureValue],
 ) -> CountryFigure {
     let spatial = definition.spatial;
-    let mut by_quarter: BTreeMap<u8, Vec<&StoredValue>> = BTreeMap::new();
+    let mut by_quarter: BTreeMap<u8, Vec<&FigureValue>> = BTreeMap::new();
     for fact in facts {
         if let Period::Quarter { quarter, .. } = fact.period {
             by_quarter.entry(quarter).or_default().push(fact);
@@ -191,7 +191,7 @@ pub(crate) fn country_figure(
             quarter: *quarter,
             combined: combine(spatial, &reported),
         });
-        let with_goals: Vec<&&StoredValue> = facts
+        let with_goals: Vec<&&FigureValue> = facts
             .iter()
             .filter(|f| f.baseline.is_some() && f.target.is_some())
             .collect();
@@ -252,7 +252,7 @@ pub fn regional_kpi(
     let quarters = period.quarters();
     let code = definition.code.to_string();
     let mut quality = Quality::default();
-    let mut per_country: BTreeMap<&str, Vec<&StoredValue>> = BTreeMap::new();
+    let mut per_country: BTreeMap<&str, Vec<&FigureValue>> = BTreeMap::new();
     for fact in dataset.facts_of(&code, service_line) {
         if !quarters.contains(&fact.period) {
             continue;

@@ -26,10 +26,11 @@ use hub_domain::period::Period;
 
 use self::cache::Cached;
 use self::completeness::CountryCompleteness;
-use self::dashboard::{DashboardArgs, RegionalDashboard};
+use self::dashboard::{BosInputs, DashboardArgs, RegionalDashboard};
 use self::dataset::Dataset;
 use self::kpi::RegionalKpiValue;
 use crate::error::{AppError, AppResult};
+use crate::reference::kpi_of;
 use crate::{App, Caller};
 
 /// The longest range a series or completeness matrix may span, in quarters.
@@ -106,13 +107,16 @@ impl App {
     ) -> AppResult<Arc<RegionalKpiValue>> {
         let viewer = caller.viewer();
         let period = parse_period("period", period)?;
-        let definition = self.kpi(kpi).await?;
+        let versions = self.versions().await?;
+        let reference = self.reference_data(versions).await?;
+        let definition = kpi_of(&reference, kpi)?;
         let key = format!("kpi|{kpi}|{period}|{service_line:?}|{as_of:?}");
         let today = today();
         self.figures()
-            .get(self.versions().await?.data, &viewer, key, today, async {
+            .get(versions.data, &viewer, key, today, async {
                 let dataset = Dataset::load(
                     self.db(),
+                    &reference,
                     &viewer,
                     &period.quarters(),
                     Some(&[definition.code.to_string()]),
@@ -144,7 +148,9 @@ impl App {
     ) -> AppResult<Arc<Vec<KpiSeriesPoint>>> {
         let viewer = caller.viewer();
         let periods = parse_range(from, to)?;
-        let definition = self.kpi(kpi).await?;
+        let versions = self.versions().await?;
+        let reference = self.reference_data(versions).await?;
+        let definition = kpi_of(&reference, kpi)?;
         let known: BTreeSet<String> = hub_store::reference::countries(self.db(), false)
             .await?
             .into_iter()
@@ -162,9 +168,10 @@ impl App {
         let key = format!("series|{kpi}|{from}|{to}|{countries:?}");
         let today = today();
         self.figures()
-            .get(self.versions().await?.data, &viewer, key, today, async {
+            .get(versions.data, &viewer, key, today, async {
                 let dataset = Dataset::load(
                     self.db(),
+                    &reference,
                     &viewer,
                     &quarters_of(&periods),
                     Some(&[definition.code.to_string()]),
@@ -230,19 +237,38 @@ impl App {
         };
         let key = format!("dashboard|{year}|{quarter:?}|{service_line:?}|{as_of:?}");
         let today = today();
+        let versions = self.versions().await?;
         self.figures()
-            .get(self.versions().await?.data, &viewer, key, today, async {
-                let dataset =
-                    Dataset::load(self.db(), &viewer, &period.quarters(), None, as_of, today)
-                        .await?;
-                let stale = hub_store::sources::stale_countries(self.db(), Utc::now()).await?;
+            .get(versions.data, &viewer, key, today, async {
+                let reference = self.reference_data(versions).await?;
+                // Independent reads, at once (each on a connection of its own on PostgreSQL);
+                // boxed, as three such futures side by side are too large for a thread's stack.
+                let quarters = period.quarters();
+                let (dataset, bos, stale) = tokio::try_join!(
+                    Box::pin(Dataset::load(
+                        self.db(),
+                        &reference,
+                        &viewer,
+                        &quarters,
+                        None,
+                        as_of,
+                        today,
+                    )),
+                    Box::pin(BosInputs::load(self.db(), &viewer, year, as_of)),
+                    async {
+                        hub_store::sources::stale_countries(self.db(), Utc::now())
+                            .await
+                            .map_err(AppError::from)
+                    },
+                )?;
                 let args = DashboardArgs {
                     year,
                     quarter,
                     service_line,
                 };
                 Ok(Cached::Dashboard(Arc::new(
-                    dashboard::dashboard(self.db(), &viewer, &dataset, &args, &stale).await?,
+                    dashboard::dashboard(self.db(), &reference, &dataset, bos, &args, &stale)
+                        .await?,
                 )))
             })
             .await
@@ -273,10 +299,20 @@ impl App {
         let quarters = quarters_of(&periods);
         let key = format!("completeness|{from}|{to}|{as_of:?}");
         let today = today();
+        let versions = self.versions().await?;
         self.figures()
-            .get(self.versions().await?.data, &viewer, key, today, async {
-                let dataset =
-                    Dataset::load(self.db(), &viewer, &quarters, Some(&[]), as_of, today).await?;
+            .get(versions.data, &viewer, key, today, async {
+                let reference = self.reference_data(versions).await?;
+                let dataset = Dataset::load(
+                    self.db(),
+                    &reference,
+                    &viewer,
+                    &quarters,
+                    Some(&[]),
+                    as_of,
+                    today,
+                )
+                .await?;
                 Ok(Cached::Completeness(Arc::new(completeness::completeness(
                     &dataset, &quarters,
                 ))))

@@ -5,8 +5,10 @@
 //! What a submission carries (values, services, plans, targets) is read in [`contents`].
 
 mod contents;
+mod figures;
 
 pub use contents::*;
+pub use figures::*;
 
 use chrono::{DateTime, Utc};
 use hub_domain::Decimal;
