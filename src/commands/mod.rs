@@ -95,7 +95,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sync { .. } => hub_app::config::SYNC_LOG_FILTER,
         _ => "warn",
     };
-    logging::init(config.log_format, default_log);
+    // Held to the end of the command, so every queued log line is written before it exits.
+    let _log = logging::init(config.log_format, default_log);
     match command {
         Command::Serve => serve::run(config).await,
         Command::Migrate => seed::migrate(config).await,
