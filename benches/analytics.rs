@@ -9,12 +9,10 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{COUNTRIES, databases, median, ms, operator, quarters, report, submit};
-use hub_app::tokens::TokenRequest;
-use hub_app::{App, Caller};
-use hub_domain::access::Role;
+use common::{COUNTRIES, analyst, databases, ms, quarters, report, submit, time_n};
+use hub_app::App;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 async fn load(app: &App) -> usize {
@@ -28,33 +26,6 @@ async fn load(app: &App) -> usize {
         }
     }
     values
-}
-
-/// An ANALYST token holder, as the figures are asked for through the API.
-async fn analyst(app: &App) -> Caller {
-    let request = TokenRequest {
-        label: "bench-analyst".to_owned(),
-        role: Role::Analyst,
-        country: None,
-        agency: None,
-    };
-    let (_, secret) = app.create_token(&operator(), request).await.expect("token");
-    let (principal, _) = app.authenticate(&secret).await.expect("authenticate");
-    Caller::token(principal.expect("a valid token"))
-}
-
-async fn time_n<F, Fut>(n: usize, mut f: F) -> Duration
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = ()>,
-{
-    let mut samples = Vec::with_capacity(n);
-    for _ in 0..n {
-        let start = Instant::now();
-        f().await;
-        samples.push(start.elapsed());
-    }
-    median(samples)
 }
 
 async fn floor(db: &DatabaseConnection, sql: &str) -> Duration {

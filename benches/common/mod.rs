@@ -7,7 +7,9 @@ pub mod floor;
 use std::time::{Duration, Instant};
 
 use hub_app::submissions::{Options, Outcome, SubmitRequest};
+use hub_app::tokens::TokenRequest;
 use hub_app::{App, Caller, Config};
+use hub_domain::access::Role;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
 
@@ -273,4 +275,32 @@ pub async fn submissions_after(db: &DatabaseConnection, after: i64) -> Vec<i64> 
 /// The highest submission id so far (0 when none).
 pub async fn last_submission(db: &DatabaseConnection) -> i64 {
     submissions_after(db, 0).await.last().copied().unwrap_or(0)
+}
+
+/// An ANALYST token holder, as the figures are asked for through the API.
+pub async fn analyst(app: &App) -> Caller {
+    let request = TokenRequest {
+        label: "bench-analyst".to_owned(),
+        role: Role::Analyst,
+        country: None,
+        agency: None,
+    };
+    let (_, secret) = app.create_token(&operator(), request).await.expect("token");
+    let (principal, _) = app.authenticate(&secret).await.expect("authenticate");
+    Caller::token(principal.expect("a valid token"))
+}
+
+/// The median of `n` runs of `f`.
+pub async fn time_n<F, Fut>(n: usize, mut f: F) -> Duration
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let mut samples = Vec::with_capacity(n);
+    for _ in 0..n {
+        let start = Instant::now();
+        f().await;
+        samples.push(start.elapsed());
+    }
+    median(samples)
 }
