@@ -562,6 +562,43 @@ async fn a_plan_without_its_december_rate_counts_once_the_rate_is_loaded() {
 }
 
 #[tokio::test]
+async fn every_report_s_packed_figure_facts_are_its_value_rows() {
+    let hub = TestHub::start().await;
+    fixture(&hub).await;
+    // A rate loaded later converts PER's waiting 100,000 PEN again: its pack follows its rows.
+    hub.query_ok(
+        Some(&hub.admin_token),
+        r#"mutation { upsertExchangeRates(rates: [{ currency: "PEN", month: "2025-03", rate: "4" }]) }"#,
+        json!({}),
+    )
+    .await;
+    let packed_reports = hub.count("SELECT COUNT(*) AS n FROM figure_facts").await;
+    let reports_with_values = hub
+        .count("SELECT COUNT(DISTINCT submission_id) AS n FROM kpi_value")
+        .await;
+    assert_eq!(packed_reports, reports_with_values);
+    let ids = hub.report_ids().await;
+    let packed = hub_store::submissions::figure_values_of(&hub.db, &ids, None)
+        .await
+        .unwrap();
+    let rows = hub_store::submissions::figure_values_from_rows(&hub.db, &ids, None)
+        .await
+        .unwrap();
+    assert_eq!(packed, rows);
+    let pen = packed
+        .iter()
+        .find(|v| v.country == "PER" && v.kpi == "CA")
+        .unwrap();
+    assert_eq!(pen.value.map(|v| v.to_string()).as_deref(), Some("25000"));
+    // A report without a pack (stored before packs existed) is read from its rows.
+    hub.sql("DELETE FROM figure_facts").await;
+    let unpacked = hub_store::submissions::figure_values_of(&hub.db, &ids, None)
+        .await
+        .unwrap();
+    assert_eq!(unpacked, rows);
+}
+
+#[tokio::test]
 async fn series_and_completeness_cover_the_range() {
     let hub = TestHub::start().await;
     fixture(&hub).await;

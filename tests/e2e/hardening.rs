@@ -70,6 +70,7 @@ async fn weights_stored_before_the_bounds_do_not_take_the_figures_down() {
         "UPDATE kpi_value SET denominator = '70000000000000000000000000000' WHERE kpi = 'ADMIN.CP.PCT'",
     )
     .await;
+    hub.repack_figure_facts().await;
     let data = figures_answer(&hub).await;
     // One country: its weighted mean is its value, computed with scaled weights.
     assert_eq!(data["regionalKpi"]["value"], "62.5", "{data:#}");
@@ -83,6 +84,7 @@ async fn a_sum_that_does_not_fit_is_flagged_overflow_and_left_out() {
     }
     hub.sql("UPDATE kpi_value SET value = '70000000000000000000000000000' WHERE kpi = 'CA'")
         .await;
+    hub.repack_figure_facts().await;
     let data = hub
         .query_ok(
             Some(&hub.admin_token),

@@ -44,6 +44,7 @@ async fn reconvert(db: &impl Executor, currency: &str) -> Result<u64, StoreError
         .map(|r| (r.month, r.rate))
         .collect();
     let mut changed = 0;
+    let mut submissions = std::collections::BTreeSet::new();
     for value in values {
         let (period, reported) = (value.period, value.reported_value);
         let (factor, offset) = value
@@ -68,7 +69,10 @@ async fn reconvert(db: &impl Executor, currency: &str) -> Result<u64, StoreError
         }
         submissions::set_conversion(db, value.id, conversion.usd, Some(fx), &conversion.flags)
             .await?;
+        submissions.insert(value.submission_id);
         changed += 1;
     }
+    let submissions: Vec<i64> = submissions.into_iter().collect();
+    submissions::refresh_figure_facts(db, &submissions).await?;
     Ok(changed)
 }

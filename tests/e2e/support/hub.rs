@@ -274,6 +274,29 @@ impl TestHub {
             .expect("SQL statement");
     }
 
+    /// Packs every report's figure facts again from its value rows, as the migration that
+    /// introduced them did: for tests that write value rows by hand to stand for old data.
+    pub async fn repack_figure_facts(&self) {
+        let ids = self.report_ids().await;
+        hub_store::submissions::refresh_figure_facts(&self.db, &ids)
+            .await
+            .expect("repack");
+    }
+
+    /// The ids of every kpi-report stored, oldest first.
+    pub async fn report_ids(&self) -> Vec<i64> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let sql = "SELECT id FROM submission WHERE document_type = 'kpi-report' ORDER BY id";
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_string(self.db.get_database_backend(), sql))
+            .await
+            .expect("report ids");
+        rows.iter()
+            .map(|r| r.try_get_by_index::<i64>(0).expect("id"))
+            .collect()
+    }
+
     /// A single integer from a SQL query (`SELECT COUNT(*) AS n ...`).
     pub async fn count(&self, sql: &str) -> i64 {
         use sea_orm::{ConnectionTrait, Statement};

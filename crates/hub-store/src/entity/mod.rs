@@ -15,6 +15,7 @@ pub mod deliverable;
 pub mod document_slice;
 pub mod exchange_rate;
 pub mod federation_source;
+pub mod figure_facts;
 pub mod hub_state;
 pub mod idempotency_key;
 pub mod kpi_definition;

@@ -12,6 +12,7 @@ mod m0006_lists_as_json;
 mod m0007_languages_and_workbooks;
 mod m0008_web_sessions;
 mod m0009_data_quality;
+mod m0010_figure_facts;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_languages_and_workbooks::Migration),
             Box::new(m0008_web_sessions::Migration),
             Box::new(m0009_data_quality::Migration),
+            Box::new(m0010_figure_facts::Migration),
         ]
     }
 }

@@ -311,7 +311,9 @@ pub async fn values_awaiting_rates(
         .collect()
 }
 
-/// Re-converts one stored money value after a rate change.
+/// Re-converts one stored money value after a rate change. The caller then packs the figure
+/// facts of the submissions it changed again ([`refresh_figure_facts`](super::refresh_figure_facts)),
+/// in the same transaction.
 pub async fn set_conversion(
     db: &impl ConnectionTrait,
     value_id: i64,

@@ -1,6 +1,11 @@
-//! The narrow read behind every regional figure: only the columns a figure combines, decoded by
-//! position. A cold dashboard reads thousands of values; building full rows (pointer, comment,
-//! mapping, timestamps) and decoding each column by name was most of its time.
+//! The read behind every regional figure: the values a figure combines, from one packed row per
+//! kpi-report (`figure_facts`, see [`pack`]) rather than one row per value. A cold dashboard
+//! reads thousands of values; building a database row for each was most of its time. Packs are
+//! written with the value rows, in the same transaction, and packed again whenever the rows
+//! change; a report without a pack is read from its value rows, through a narrow read of the
+//! same columns decoded by position.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use hub_domain::Decimal;
 use hub_domain::access::Classification;
@@ -9,14 +14,14 @@ use hub_domain::period::{Month, Period};
 use hub_domain::submission::ValueFlag;
 use sea_orm::sea_query::SelectStatement;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
-    QueryTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QueryResult, QuerySelect, QueryTrait, Set,
 };
 
-use super::IN_CHUNK;
+use super::{IN_CHUNK, pack};
 use crate::StoreError;
 use crate::codec::{json_vocab, parsed, parsed_opt};
-use crate::entity::kpi_value;
+use crate::entity::{figure_facts, kpi_value};
 
 /// A stored KPI value as figures see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,9 +115,10 @@ fn statement(chunk: &[i64], kpis: Option<&[String]>) -> SelectStatement {
     query.into_query()
 }
 
-/// The values stored from some submissions as figures see them, in document order, optionally
-/// of some KPIs only.
-pub async fn figure_values_of(
+/// The values stored from some submissions as figures see them, read from their value rows, by
+/// submission then in document order, optionally of some KPIs only. [`figure_values_of`] reads
+/// the same from the packed figure facts.
+pub async fn figure_values_from_rows(
     db: &impl ConnectionTrait,
     submission_ids: &[i64],
     kpis: Option<&[String]>,
@@ -124,4 +130,89 @@ pub async fn figure_values_of(
         }
     }
     Ok(out)
+}
+
+/// The values stored from some submissions as figures see them, by submission (in the order
+/// given) then in document order, optionally of some KPIs only: one packed row per submission,
+/// the value rows of those without one. Packs are unpacked a chunk at a time, so only the values
+/// wanted stay in memory.
+pub async fn figure_values_of(
+    db: &impl ConnectionTrait,
+    submission_ids: &[i64],
+    kpis: Option<&[String]>,
+) -> Result<Vec<FigureValue>, StoreError> {
+    let wanted: Option<HashSet<&str>> = kpis.map(|k| k.iter().map(String::as_str).collect());
+    let mut out = Vec::new();
+    for chunk in submission_ids.chunks(IN_CHUNK) {
+        let query = figure_facts::Entity::find()
+            .filter(figure_facts::Column::SubmissionId.is_in(chunk.iter().copied()))
+            .into_query();
+        let mut packs: HashMap<i64, Vec<u8>> = HashMap::with_capacity(chunk.len());
+        for row in db.query_all(&query).await? {
+            packs.insert(row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        }
+        let unpacked: Vec<i64> = chunk
+            .iter()
+            .copied()
+            .filter(|id| !packs.contains_key(id))
+            .collect();
+        let mut from_rows: HashMap<i64, Vec<FigureValue>> = HashMap::new();
+        if !unpacked.is_empty() {
+            for value in figure_values_from_rows(db, &unpacked, kpis).await? {
+                from_rows
+                    .entry(value.submission_id)
+                    .or_default()
+                    .push(value);
+            }
+        }
+        for id in chunk {
+            match packs.remove(id) {
+                Some(bytes) => out.extend(pack::decode(&bytes, *id, wanted.as_ref())?),
+                None => out.extend(from_rows.remove(id).unwrap_or_default()),
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Stores the packed figure facts of a new submission, in the caller's transaction.
+pub(crate) async fn write_figure_facts(
+    db: &impl ConnectionTrait,
+    submission_id: i64,
+    values: &[FigureValue],
+) -> Result<(), StoreError> {
+    if let Some(facts) = pack::encode(values) {
+        figure_facts::ActiveModel {
+            submission_id: Set(submission_id),
+            facts: Set(facts),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Packs the figure facts of some submissions again from their value rows (after the rows
+/// changed, or for reports stored before packs existed), in the caller's transaction.
+pub async fn refresh_figure_facts(
+    db: &impl ConnectionTrait,
+    submission_ids: &[i64],
+) -> Result<(), StoreError> {
+    for chunk in submission_ids.chunks(IN_CHUNK) {
+        figure_facts::Entity::delete_many()
+            .filter(figure_facts::Column::SubmissionId.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+        let mut by_submission: BTreeMap<i64, Vec<FigureValue>> = BTreeMap::new();
+        for value in figure_values_from_rows(db, chunk, None).await? {
+            by_submission
+                .entry(value.submission_id)
+                .or_default()
+                .push(value);
+        }
+        for (id, values) in by_submission {
+            write_figure_facts(db, id, &values).await?;
+        }
+    }
+    Ok(())
 }

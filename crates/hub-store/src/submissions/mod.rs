@@ -6,6 +6,7 @@
 
 mod contents;
 mod figures;
+mod pack;
 
 pub use contents::*;
 pub use figures::*;
@@ -406,6 +407,34 @@ pub async fn insert_current(
             })
             .collect();
         insert_chunked(db, values).await?;
+    }
+    // The figure facts, packed from the same values (decimals normalized as the rows store them).
+    if let SliceScope::Period(period) = &new.slice.scope {
+        let facts: Vec<FigureValue> = new
+            .values
+            .iter()
+            .map(|v| FigureValue {
+                submission_id: id,
+                country: country.clone(),
+                period: *period,
+                revision: new.revision,
+                kpi: v.kpi.clone(),
+                reported_kpi: v.reported_kpi.clone(),
+                common_service: v.common_service.clone(),
+                service_line: v.service_line,
+                value: v.value,
+                reported_value: v.reported_value,
+                currency: v.currency.clone(),
+                fx_rate: v.fx.map(|(_, rate)| rate.units_per_usd()),
+                fx_month: v.fx.map(|(month, _)| month),
+                baseline: v.baseline,
+                target: v.target,
+                denominator: v.denominator,
+                classification: v.classification,
+                flags: v.flags.clone(),
+            })
+            .collect();
+        write_figure_facts(db, id, &facts).await?;
     }
 
     let planned = new
