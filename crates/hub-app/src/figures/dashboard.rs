@@ -1,7 +1,7 @@
 //! The regional BOS dashboard: realized against planned cost avoidance, common services,
 //! completeness, ratings and data quality, for a year or one of its quarters.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 
@@ -200,9 +200,10 @@ fn ratings(
     args: &DashboardArgs,
     period: Period,
 ) -> HashMap<String, RatingCounts> {
-    // Keys borrow from the facts: thousands of values, no copies.
+    // Keys borrow from the facts: thousands of values, no copies. Counts add up per country,
+    // so the groups need no order.
     type Key<'a> = (&'a str, &'a str, Option<&'a str>);
-    let mut groups: BTreeMap<Key<'_>, Vec<&FigureValue>> = BTreeMap::new();
+    let mut groups: HashMap<Key<'_>, Vec<&FigureValue>> = HashMap::new();
     for (kpi, facts) in &dataset.facts {
         for fact in facts {
             if args.service_line.is_some() && fact.service_line != args.service_line {
@@ -219,7 +220,7 @@ fn ratings(
         }
     }
     let mut counts: HashMap<String, RatingCounts> = HashMap::new();
-    let mut rated: BTreeSet<Key<'_>> = BTreeSet::new();
+    let mut rated: HashSet<Key<'_>> = HashSet::new();
     for (&(country, kpi, service), facts) in &groups {
         let Some(definition) = dataset.kpis.get(kpi) else {
             continue;

@@ -72,7 +72,12 @@ impl Dataset {
         };
         for row in rows {
             if visible(viewer, row.classification, &row.country) {
-                facts.entry(row.kpi.clone()).or_default().push(row);
+                match facts.get_mut(&row.kpi) {
+                    Some(list) => list.push(row),
+                    None => {
+                        facts.insert(row.kpi.clone(), vec![row]);
+                    }
+                }
             }
         }
         Ok(Dataset {
