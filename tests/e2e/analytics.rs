@@ -599,6 +599,33 @@ async fn every_report_s_packed_figure_facts_are_its_value_rows() {
 }
 
 #[tokio::test]
+async fn reports_stored_before_figure_facts_existed_are_packed_by_their_migration() {
+    let hub = TestHub::start().await;
+    fixture(&hub).await;
+    let ids = hub.report_ids().await;
+    let rows = hub_store::submissions::figure_values_from_rows(&hub.db, &ids, None)
+        .await
+        .unwrap();
+    // The database as it was before migration m0010.
+    hub.sql("DROP TABLE figure_facts").await;
+    hub.sql("DELETE FROM seaql_migrations WHERE version LIKE 'm0010%'")
+        .await;
+    hub_store::db::migrate(&hub.db).await.unwrap();
+    let reports_with_values = hub
+        .count("SELECT COUNT(DISTINCT submission_id) AS n FROM kpi_value")
+        .await;
+    assert!(reports_with_values > 0);
+    assert_eq!(
+        hub.count("SELECT COUNT(*) AS n FROM figure_facts").await,
+        reports_with_values
+    );
+    let packed = hub_store::submissions::figure_values_of(&hub.db, &ids, None)
+        .await
+        .unwrap();
+    assert_eq!(packed, rows);
+}
+
+#[tokio::test]
 async fn series_and_completeness_cover_the_range() {
     let hub = TestHub::start().await;
     fixture(&hub).await;
