@@ -519,16 +519,21 @@ async fn a_new_revision_shows_in_the_next_dashboard_call() {
     assert_eq!(after["dashboard"]["costAvoidanceUsd"], "69000");
     // Loading the missing PEN rate (4 per USD) converts PER's waiting 100,000 PEN to 25,000 USD,
     // and the next call shows it: 69,000 + 25,000 = 94,000.
-    hub.query_ok(
-        admin,
-        r#"mutation { upsertExchangeRates(rates: [{ currency: "PEN", month: "2025-03", rate: "4" }]) }"#,
-        json!({}),
-    )
-    .await;
+    load_rate(&hub, "PEN", "2025-03", "4").await;
     let after_rate = hub
         .query_ok(admin, DASHBOARD, json!({ "year": 2025 }))
         .await;
     assert_eq!(after_rate["dashboard"]["costAvoidanceUsd"], "94000");
+}
+
+/// Loads one month's rate of a currency through the API, as ADMIN.
+async fn load_rate(hub: &TestHub, currency: &str, month: &str, rate: &str) {
+    hub.query_ok(
+        Some(&hub.admin_token),
+        "mutation($rates: [ExchangeRateInput!]!) { upsertExchangeRates(rates: $rates) }",
+        json!({ "rates": [{ "currency": currency, "month": month, "rate": rate }] }),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -548,12 +553,7 @@ async fn a_plan_without_its_december_rate_counts_once_the_rate_is_loaded() {
     assert_eq!(quality(&before["dashboard"], "PLANNED_NO_RATE"), 1);
     // The rate loaded after the figures (and ingestion) read the reference data is used at once:
     // 4,000,000 COP at 4,000 per USD.
-    hub.query_ok(
-        admin,
-        r#"mutation { upsertExchangeRates(rates: [{ currency: "COP", month: "2025-12", rate: "4000" }]) }"#,
-        json!({}),
-    )
-    .await;
+    load_rate(&hub, "COP", "2025-12", "4000").await;
     let after = hub
         .query_ok(admin, DASHBOARD, json!({ "year": 2025 }))
         .await;
@@ -566,12 +566,7 @@ async fn every_report_s_packed_figure_facts_are_its_value_rows() {
     let hub = TestHub::start().await;
     fixture(&hub).await;
     // A rate loaded later converts PER's waiting 100,000 PEN again: its pack follows its rows.
-    hub.query_ok(
-        Some(&hub.admin_token),
-        r#"mutation { upsertExchangeRates(rates: [{ currency: "PEN", month: "2025-03", rate: "4" }]) }"#,
-        json!({}),
-    )
-    .await;
+    load_rate(&hub, "PEN", "2025-03", "4").await;
     let packed_reports = hub.count("SELECT COUNT(*) AS n FROM figure_facts").await;
     let reports_with_values = hub
         .count("SELECT COUNT(DISTINCT submission_id) AS n FROM kpi_value")
