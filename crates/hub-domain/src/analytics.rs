@@ -80,39 +80,60 @@ pub fn checked_sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal>
 }
 
 /// The sum of the weights present: `Ok(None)` when none has one, `Err` on overflow.
-fn sum_weights<'a>(items: impl Iterator<Item = &'a Weighted>) -> Result<Option<Decimal>, ()> {
-    let weights: Vec<Decimal> = items.filter_map(|w| w.weight).collect();
-    if weights.is_empty() {
-        return Ok(None);
+fn sum_weights(weights: impl Iterator<Item = Option<Decimal>>) -> Result<Option<Decimal>, ()> {
+    let mut total: Option<Decimal> = None;
+    for weight in weights.flatten() {
+        total = Some(
+            total
+                .unwrap_or(Decimal::ZERO)
+                .checked_add(weight)
+                .ok_or(())?,
+        );
     }
-    checked_sum(weights).map(Some).ok_or(())
+    Ok(total)
 }
 
 /// The arithmetic mean. Never overflows: when the plain sum does not fit, each value is divided
 /// first (each share is at most the largest value, so their sum fits).
-fn mean(values: &[Decimal]) -> Option<Decimal> {
-    if values.is_empty() {
+fn mean(values: impl Iterator<Item = Decimal> + Clone) -> Option<Decimal> {
+    let count = values.clone().count();
+    if count == 0 {
         return None;
     }
-    let count = Decimal::from(values.len());
-    match checked_sum(values.iter().copied()) {
+    let count = Decimal::from(count);
+    match checked_sum(values.clone()) {
         Some(total) => total.checked_div(count).map(round),
-        None => checked_sum(values.iter().filter_map(|v| v.checked_div(count))).map(round),
+        None => checked_sum(values.filter_map(|v| v.checked_div(count))).map(round),
     }
 }
 
-fn median(values: &[Decimal]) -> Option<Decimal> {
+/// Values a median sorts on the stack; more go to the heap.
+const MEDIAN_ON_STACK: usize = 16;
+
+fn median(values: impl Iterator<Item = Decimal> + Clone) -> Option<Decimal> {
+    let count = values.clone().count();
+    if count <= MEDIAN_ON_STACK {
+        let mut buffer = [Decimal::ZERO; MEDIAN_ON_STACK];
+        for (slot, value) in buffer.iter_mut().zip(values) {
+            *slot = value;
+        }
+        median_of(&mut buffer[..count])
+    } else {
+        median_of(&mut values.collect::<Vec<_>>())
+    }
+}
+
+fn median_of(values: &mut [Decimal]) -> Option<Decimal> {
     if values.is_empty() {
         return None;
     }
-    let mut sorted = values.to_vec();
-    sorted.sort();
-    let middle = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
-        Some(sorted[middle])
+    values.sort_unstable();
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        Some(values[middle])
     } else {
         // Halving each side first cannot overflow; the plain midpoint is exact when it fits.
-        let (low, high) = (sorted[middle - 1], sorted[middle]);
+        let (low, high) = (values[middle - 1], values[middle]);
         let midpoint = match low.checked_add(high) {
             Some(total) => total / Decimal::TWO,
             None => low / Decimal::TWO + high / Decimal::TWO,
@@ -124,33 +145,35 @@ fn median(values: &[Decimal]) -> Option<Decimal> {
 /// Σ(v·w)/Σw over values that have a weight. When the products do not fit, the weights are
 /// scaled by the largest one first (the quotient is the same); `None` only when even that
 /// overflows.
-fn weighted_mean(weighted: &[(Decimal, Decimal)], total_weight: Decimal) -> Option<Decimal> {
-    let exact = weighted
-        .iter()
-        .map(|(v, w)| v.checked_mul(*w))
-        .collect::<Option<Vec<Decimal>>>()
-        .and_then(checked_sum);
-    if let Some(product) = exact {
+fn weighted_mean(
+    weighted: impl Iterator<Item = (Decimal, Decimal)> + Clone,
+    total_weight: Decimal,
+) -> Option<Decimal> {
+    if let Some(product) = sum_of_products(weighted.clone()) {
         return product.checked_div(total_weight).map(round);
     }
-    let largest = weighted.iter().map(|(_, w)| *w).max()?;
-    let scaled: Vec<(Decimal, Decimal)> = weighted
-        .iter()
-        .map(|(v, w)| w.checked_div(largest).map(|w| (*v, w)))
-        .collect::<Option<_>>()?;
-    let product = scaled
-        .iter()
-        .map(|(v, w)| v.checked_mul(*w))
-        .collect::<Option<Vec<Decimal>>>()
-        .and_then(checked_sum)?;
-    let weight = checked_sum(scaled.iter().map(|(_, w)| *w))?;
+    let largest = weighted.clone().map(|(_, w)| w).max()?;
+    let scaled = weighted.map(move |(v, w)| (v, w.checked_div(largest)));
+    if scaled.clone().any(|(_, w)| w.is_none()) {
+        return None;
+    }
+    let scaled = scaled.map(|(v, w)| (v, w.unwrap_or_default()));
+    let product = sum_of_products(scaled.clone())?;
+    let weight = checked_sum(scaled.map(|(_, w)| w))?;
     product.checked_div(weight).map(round)
+}
+
+/// Σ(v·w), or `None` when a product or the sum does not fit.
+fn sum_of_products(mut pairs: impl Iterator<Item = (Decimal, Decimal)>) -> Option<Decimal> {
+    pairs.try_fold(Decimal::ZERO, |total, (v, w)| {
+        total.checked_add(v.checked_mul(w)?)
+    })
 }
 
 /// Combines values by a spatial rule: within one country and period, or across countries.
 pub fn combine(rule: SpatialAggregation, items: &[Weighted]) -> Combined {
-    let values: Vec<Decimal> = items.iter().map(|w| w.value).collect();
-    let plain = |value: Option<Decimal>| match sum_weights(items.iter()) {
+    let values = items.iter().map(|w| w.value);
+    let plain = |value: Option<Decimal>| match sum_weights(items.iter().map(|w| w.weight)) {
         Ok(weight) => Combined {
             value,
             weight,
@@ -164,27 +187,26 @@ pub fn combine(rule: SpatialAggregation, items: &[Weighted]) -> Combined {
             Some(total) => plain(Some(total)),
             None => Combined::overflowed(0),
         },
-        SpatialAggregation::Mean => plain(mean(&values)),
-        SpatialAggregation::Median => plain(median(&values)),
+        SpatialAggregation::Mean => plain(mean(values)),
+        SpatialAggregation::Median => plain(median(values)),
         SpatialAggregation::WeightedMean => {
-            let weighted: Vec<(Decimal, Decimal)> = items
+            let weighted = items
                 .iter()
-                .filter_map(|w| w.weight.map(|weight| (w.value, weight)))
-                .collect();
-            let missing_weight = items.len() - weighted.len();
-            if weighted.is_empty() {
+                .filter_map(|w| w.weight.map(|weight| (w.value, weight)));
+            let missing_weight = items.len() - weighted.clone().count();
+            if missing_weight == items.len() {
                 return Combined {
                     missing_weight,
                     ..Combined::default()
                 };
             }
-            let Some(total_weight) = checked_sum(weighted.iter().map(|(_, w)| *w)) else {
+            let Some(total_weight) = checked_sum(weighted.clone().map(|(_, w)| w)) else {
                 return Combined::overflowed(missing_weight);
             };
             let value = if total_weight.is_zero() {
                 None
             } else {
-                match weighted_mean(&weighted, total_weight) {
+                match weighted_mean(weighted, total_weight) {
                     Some(value) => Some(value),
                     None => return Combined::overflowed(missing_weight),
                 }
@@ -209,37 +231,36 @@ pub struct QuarterValue {
 /// Combines the quarters of one year by a temporal rule. Quarters without a value are ignored;
 /// `LAST` takes the latest quarter present.
 pub fn temporal(rule: TemporalAggregation, quarters: &[QuarterValue]) -> Combined {
-    let present: Vec<(u8, Decimal, Option<Decimal>)> = quarters
+    let present = quarters
         .iter()
-        .filter_map(|q| q.combined.value.map(|v| (q.quarter, v, q.combined.weight)))
-        .collect();
+        .filter_map(|q| q.combined.value.map(|v| (q.quarter, v, q.combined.weight)));
     let missing_weight = quarters.iter().map(|q| q.combined.missing_weight).sum();
     // A quarter that overflowed taints every rule but LAST, which may not even look at it.
     let overflow = quarters.iter().any(|q| q.combined.overflow);
-    if present.is_empty() {
+    if present.clone().next().is_none() {
         return Combined {
             missing_weight,
             overflow,
             ..Combined::default()
         };
     }
-    let weights: Vec<Decimal> = present.iter().filter_map(|(_, _, w)| *w).collect();
-    let values: Vec<Decimal> = present.iter().map(|(_, v, _)| *v).collect();
+    let weights = present.clone().filter_map(|(_, _, w)| w);
+    let values = present.clone().map(|(_, v, _)| v);
     let (value, weight) = match rule {
         TemporalAggregation::Sum if overflow => (None, None),
         TemporalAggregation::Sum => match checked_sum(values) {
             None => (None, None),
-            Some(total) if weights.is_empty() => (Some(total), None),
+            Some(total) if weights.clone().next().is_none() => (Some(total), None),
             Some(total) => match checked_sum(weights) {
                 Some(weight) => (Some(total), Some(weight)),
                 None => (None, None),
             },
         },
         TemporalAggregation::Mean if overflow => (None, None),
-        TemporalAggregation::Mean => (mean(&values), mean(&weights)),
+        TemporalAggregation::Mean => (mean(values), mean(weights)),
         TemporalAggregation::Last => {
-            let last = present.iter().max_by_key(|(quarter, _, _)| *quarter);
-            (last.map(|(_, v, _)| *v), last.and_then(|(_, _, w)| *w))
+            let last = present.max_by_key(|(quarter, _, _)| *quarter);
+            (last.map(|(_, v, _)| v), last.and_then(|(_, _, w)| w))
         }
     };
     Combined {
