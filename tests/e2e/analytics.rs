@@ -582,7 +582,7 @@ async fn every_report_s_packed_figure_facts_are_its_value_rows() {
     assert_eq!(packed, rows);
     let pen = packed
         .iter()
-        .find(|v| v.country == "PER" && v.kpi == "CA")
+        .find(|v| &*v.country == "PER" && &*v.kpi == "CA")
         .unwrap();
     assert_eq!(pen.value.map(|v| v.to_string()).as_deref(), Some("25000"));
     // A report without a pack (stored before packs existed) is read from its rows.
@@ -618,6 +618,57 @@ async fn reports_stored_before_figure_facts_existed_are_packed_by_their_migratio
         .await
         .unwrap();
     assert_eq!(packed, rows);
+}
+
+#[tokio::test]
+async fn packs_of_an_older_layout_are_read_from_their_rows_and_packed_again_by_migration_m0011() {
+    let hub = TestHub::start().await;
+    fixture(&hub).await;
+    let ids = hub.report_ids().await;
+    let rows = hub_store::submissions::figure_values_from_rows(&hub.db, &ids, None)
+        .await
+        .unwrap();
+    let dashboard = "{ dashboard(year: 2025) { costAvoidanceUsd byCountry { country costAvoidanceUsd ratings { met progress noProgress noData } } } }";
+    let before = hub
+        .query_ok(Some(&hub.admin_token), dashboard, json!({}))
+        .await;
+    // Every pack in a layout this build does not read (format 1, as m0010 wrote them).
+    use sea_orm::ConnectionTrait as _;
+    let old_layout = match hub.db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => "UPDATE figure_facts SET facts = '\\x01'::bytea",
+        _ => "UPDATE figure_facts SET facts = X'01'",
+    };
+    hub.sql(old_layout).await;
+    assert_eq!(
+        hub_store::submissions::figure_values_of(&hub.db, &ids, None)
+            .await
+            .unwrap(),
+        rows
+    );
+    hub.app.forget_figures();
+    let read_from_rows = hub
+        .query_ok(Some(&hub.admin_token), dashboard, json!({}))
+        .await;
+    assert_eq!(read_from_rows, before);
+
+    hub.sql("DELETE FROM seaql_migrations WHERE version LIKE 'm0011%'")
+        .await;
+    hub_store::db::migrate(&hub.db).await.unwrap();
+    let reports_with_values = hub
+        .count("SELECT COUNT(DISTINCT submission_id) AS n FROM kpi_value")
+        .await;
+    assert!(reports_with_values > 0);
+    assert_eq!(
+        hub.count("SELECT COUNT(*) AS n FROM figure_facts WHERE length(facts) > 1")
+            .await,
+        reports_with_values
+    );
+    assert_eq!(
+        hub_store::submissions::figure_values_of(&hub.db, &ids, None)
+            .await
+            .unwrap(),
+        rows
+    );
 }
 
 #[tokio::test]

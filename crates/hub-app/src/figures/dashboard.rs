@@ -210,11 +210,7 @@ fn ratings(
                 continue;
             }
             groups
-                .entry((
-                    fact.country.as_str(),
-                    kpi.as_str(),
-                    fact.common_service.as_deref(),
-                ))
+                .entry((&*fact.country, kpi.as_str(), fact.common_service.as_deref()))
                 .or_default()
                 .push(fact);
         }
@@ -350,7 +346,7 @@ pub async fn dashboard(
         match fact.value {
             Some(usd) => add_into(
                 realized
-                    .entry((fact.country.clone(), fact.service_line))
+                    .entry((fact.country.to_string(), fact.service_line))
                     .or_default(),
                 usd,
                 &mut overflow,

@@ -72,10 +72,10 @@ impl Dataset {
         };
         for row in rows {
             if visible(viewer, row.classification, &row.country) {
-                match facts.get_mut(&row.kpi) {
+                match facts.get_mut(&*row.kpi) {
                     Some(list) => list.push(row),
                     None => {
-                        facts.insert(row.kpi.clone(), vec![row]);
+                        facts.insert(row.kpi.to_string(), vec![row]);
                     }
                 }
             }

@@ -101,7 +101,7 @@ pub struct RegionalKpiValue {
 pub(crate) fn source_of(fact: &FigureValue, dataset: &Dataset) -> Source {
     dataset
         .reports
-        .get(&(fact.country.clone(), fact.period))
+        .get(&(fact.country.to_string(), fact.period))
         .map_or_else(
             || Source {
                 kind: SourceKind::Push,
@@ -115,12 +115,12 @@ pub(crate) fn source_of(fact: &FigureValue, dataset: &Dataset) -> Source {
 fn lineage(fact: &FigureValue, dataset: &Dataset) -> ValueLineage {
     ValueLineage {
         period: fact.period,
-        common_service: fact.common_service.clone(),
+        common_service: fact.common_service.as_deref().map(str::to_owned),
         service_line: fact.service_line,
         value: fact.value,
-        reported_kpi: fact.reported_kpi.clone(),
+        reported_kpi: fact.reported_kpi.to_string(),
         reported_value: fact.reported_value,
-        currency: fact.currency.clone(),
+        currency: fact.currency.as_deref().map(str::to_owned),
         fx_rate: fact.fx_rate,
         fx_month: fact.fx_month,
         denominator: fact.denominator,
@@ -165,52 +165,57 @@ pub(crate) fn country_figure(
     facts: &[&FigureValue],
 ) -> CountryFigure {
     let spatial = definition.spatial;
-    let mut by_quarter: BTreeMap<u8, Vec<&FigureValue>> = BTreeMap::new();
-    for fact in facts {
-        if let Period::Quarter { quarter, .. } = fact.period {
-            by_quarter.entry(quarter).or_default().push(fact);
+    // Computed for every (country, KPI, service) of a dashboard, so nothing is allocated per
+    // quarter: one buffer holds the inputs of each combination in turn.
+    let mut buffer: Vec<Weighted> = Vec::with_capacity(facts.len());
+    let mut combined = |inputs: &mut dyn Iterator<Item = Weighted>| {
+        buffer.clear();
+        buffer.extend(inputs);
+        combine(spatial, &buffer)
+    };
+    let empty = QuarterValue {
+        quarter: 0,
+        combined: Combined::default(),
+    };
+    let (mut value_quarters, mut reported_quarters) = ([empty; 4], [empty; 4]);
+    let mut present = 0;
+    // Goals are yearly or standing: the latest quarter that states them applies.
+    let mut goals = None;
+    for quarter in 1..=4 {
+        let of_quarter = || {
+            facts.iter().filter(
+                move |f| matches!(f.period, Period::Quarter { quarter: q, .. } if q == quarter),
+            )
+        };
+        if of_quarter().next().is_none() {
+            continue;
+        }
+        value_quarters[present] = QuarterValue {
+            quarter,
+            combined: combined(
+                &mut of_quarter().filter_map(|f| f.value.map(|v| Weighted::new(v, f.denominator))),
+            ),
+        };
+        reported_quarters[present] = QuarterValue {
+            quarter,
+            combined: combined(
+                &mut of_quarter().map(|f| Weighted::new(f.reported_value, f.denominator)),
+            ),
+        };
+        present += 1;
+        let with_goals = || of_quarter().filter(|f| f.baseline.is_some() && f.target.is_some());
+        let baseline = combined(
+            &mut with_goals().filter_map(|f| f.baseline.map(|b| Weighted::new(b, f.denominator))),
+        );
+        let target = combined(
+            &mut with_goals().filter_map(|f| f.target.map(|t| Weighted::new(t, f.denominator))),
+        );
+        if let Some(both) = baseline.value.zip(target.value) {
+            goals = Some(both);
         }
     }
-    let mut value_quarters = Vec::new();
-    let mut reported_quarters = Vec::new();
-    let mut goals: Vec<(u8, Option<Decimal>, Option<Decimal>)> = Vec::new();
-    for (quarter, facts) in &by_quarter {
-        let usable: Vec<Weighted> = facts
-            .iter()
-            .filter_map(|f| f.value.map(|v| Weighted::new(v, f.denominator)))
-            .collect();
-        value_quarters.push(QuarterValue {
-            quarter: *quarter,
-            combined: combine(spatial, &usable),
-        });
-        let reported: Vec<Weighted> = facts
-            .iter()
-            .map(|f| Weighted::new(f.reported_value, f.denominator))
-            .collect();
-        reported_quarters.push(QuarterValue {
-            quarter: *quarter,
-            combined: combine(spatial, &reported),
-        });
-        let with_goals: Vec<&&FigureValue> = facts
-            .iter()
-            .filter(|f| f.baseline.is_some() && f.target.is_some())
-            .collect();
-        let baseline = combine(
-            spatial,
-            &with_goals
-                .iter()
-                .filter_map(|f| f.baseline.map(|b| Weighted::new(b, f.denominator)))
-                .collect::<Vec<_>>(),
-        );
-        let target = combine(
-            spatial,
-            &with_goals
-                .iter()
-                .filter_map(|f| f.target.map(|t| Weighted::new(t, f.denominator)))
-                .collect::<Vec<_>>(),
-        );
-        goals.push((*quarter, baseline.value, target.value));
-    }
+    let (value_quarters, reported_quarters) =
+        (&value_quarters[..present], &reported_quarters[..present]);
     let (value, reported) = if period.is_quarter() {
         (
             value_quarters
@@ -224,16 +229,11 @@ pub(crate) fn country_figure(
         )
     } else {
         (
-            temporal(definition.temporal, &value_quarters),
-            temporal(definition.temporal, &reported_quarters),
+            temporal(definition.temporal, value_quarters),
+            temporal(definition.temporal, reported_quarters),
         )
     };
-    // Goals are yearly or standing: the latest quarter that states them applies.
-    let (baseline, target) = goals
-        .iter()
-        .rev()
-        .find_map(|(_, b, t)| b.zip(*t))
-        .map_or((None, None), |(b, t)| (Some(b), Some(t)));
+    let (baseline, target) = goals.map_or((None, None), |(b, t)| (Some(b), Some(t)));
     CountryFigure {
         value,
         reported,
@@ -330,7 +330,7 @@ pub fn regional_kpi(
                 .flatten()
         };
         let currencies: std::collections::BTreeSet<_> =
-            facts.iter().filter_map(|f| f.currency.clone()).collect();
+            facts.iter().filter_map(|f| f.currency.as_deref()).collect();
         by_country.push(CountryKpiValue {
             country: country.to_string(),
             value: figure.value.value,
@@ -340,7 +340,7 @@ pub fn regional_kpi(
                 None
             },
             currency: (currencies.len() == 1)
-                .then(|| currencies.into_iter().next())
+                .then(|| currencies.into_iter().next().map(str::to_owned))
                 .flatten(),
             fx_rate: same_rate.map(|(r, _)| r),
             fx_month: same_rate.map(|(_, m)| m),

@@ -79,7 +79,7 @@ fn quarter(dataset: &Dataset, country: &str, period: Period) -> QualityQuarter {
                 .facts
                 .values()
                 .flatten()
-                .filter(|v| v.country == country && v.period == period && v.flags.contains(&flag))
+                .filter(|v| &*v.country == country && v.period == period && v.flags.contains(&flag))
                 .count(),
         )
     };

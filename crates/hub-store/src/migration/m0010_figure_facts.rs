@@ -10,6 +10,27 @@ use crate::submissions::refresh_figure_facts;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
+/// Packs (again) the figure facts of every kpi-report stored, a batch at a time.
+pub(super) async fn pack_every_report(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT id FROM submission WHERE document_type = 'kpi-report' ORDER BY id",
+        ))
+        .await?;
+    let ids = rows
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    for batch in ids.chunks(BATCH) {
+        refresh_figure_facts(db, batch)
+            .await
+            .map_err(|e| DbErr::Migration(format!("packing figure facts: {e}")))?;
+    }
+    Ok(())
+}
+
 /// Reports packed per batch while backfilling.
 const BATCH: usize = 200;
 
@@ -30,23 +51,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        let db = manager.get_connection();
-        let rows = db
-            .query_all_raw(Statement::from_string(
-                db.get_database_backend(),
-                "SELECT id FROM submission WHERE document_type = 'kpi-report' ORDER BY id",
-            ))
-            .await?;
-        let ids = rows
-            .iter()
-            .map(|row| row.try_get_by_index::<i64>(0))
-            .collect::<Result<Vec<_>, _>>()?;
-        for batch in ids.chunks(BATCH) {
-            refresh_figure_facts(db, batch)
-                .await
-                .map_err(|e| DbErr::Migration(format!("packing figure facts: {e}")))?;
-        }
-        Ok(())
+        pack_every_report(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

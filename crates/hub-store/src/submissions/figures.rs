@@ -6,6 +6,7 @@
 //! same columns decoded by position.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use hub_domain::Decimal;
 use hub_domain::access::Classification;
@@ -23,23 +24,24 @@ use crate::StoreError;
 use crate::codec::{json_vocab, parsed, parsed_opt};
 use crate::entity::{figure_facts, kpi_value};
 
-/// A stored KPI value as figures see it.
+/// A stored KPI value as figures see it. Its texts are shared: the values unpacked from one
+/// report point to one copy of each code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FigureValue {
     pub submission_id: i64,
-    pub country: String,
+    pub country: Arc<str>,
     pub period: Period,
     pub revision: i32,
     /// Regional KPI code.
-    pub kpi: String,
+    pub kpi: Arc<str>,
     /// The code as the document wrote it (a local code when a mapping applied).
-    pub reported_kpi: String,
-    pub common_service: Option<String>,
+    pub reported_kpi: Arc<str>,
+    pub common_service: Option<Arc<str>>,
     pub service_line: Option<ServiceLine>,
     /// Harmonized value in the KPI's unit (USD for money); `None` for money without a rate.
     pub value: Option<Decimal>,
     pub reported_value: Decimal,
-    pub currency: Option<String>,
+    pub currency: Option<Arc<str>>,
     /// Units of `currency` per USD, and the month whose rate it is.
     pub fx_rate: Option<Decimal>,
     pub fx_month: Option<Month>,
@@ -78,16 +80,16 @@ fn decode(row: &QueryResult) -> Result<FigureValue, StoreError> {
     let flags = text(17)?;
     Ok(FigureValue {
         submission_id: row.try_get_by_index(0)?,
-        country: text(1)?,
+        country: text(1)?.into(),
         period: parsed(&text(2)?)?,
         revision: row.try_get_by_index(3)?,
-        kpi: text(4)?,
-        reported_kpi: text(5)?,
-        common_service: optional(6)?,
+        kpi: text(4)?.into(),
+        reported_kpi: text(5)?.into(),
+        common_service: optional(6)?.map(Arc::from),
         service_line: parsed_opt(optional(7)?.as_deref())?,
         value: parsed_opt(optional(8)?.as_deref())?,
         reported_value: parsed(&text(9)?)?,
-        currency: optional(10)?,
+        currency: optional(10)?.map(Arc::from),
         fx_rate: parsed_opt(optional(11)?.as_deref())?,
         fx_month: parsed_opt(optional(12)?.as_deref())?,
         baseline: parsed_opt(optional(13)?.as_deref())?,
@@ -149,7 +151,11 @@ pub async fn figure_values_of(
             .into_query();
         let mut packs: HashMap<i64, Vec<u8>> = HashMap::with_capacity(chunk.len());
         for row in db.query_all(&query).await? {
-            packs.insert(row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+            let bytes: Vec<u8> = row.try_get_by_index(1)?;
+            // A pack of another layout (an older build's) is read from its rows instead.
+            if pack::is_current(&bytes) {
+                packs.insert(row.try_get_by_index(0)?, bytes);
+            }
         }
         let unpacked: Vec<i64> = chunk
             .iter()
@@ -167,7 +173,7 @@ pub async fn figure_values_of(
         }
         for id in chunk {
             match packs.remove(id) {
-                Some(bytes) => out.extend(pack::decode(&bytes, *id, wanted.as_ref())?),
+                Some(bytes) => pack::decode_into(&bytes, *id, wanted.as_ref(), &mut out)?,
                 None => out.extend(from_rows.remove(id).unwrap_or_default()),
             }
         }

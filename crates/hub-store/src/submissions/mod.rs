@@ -28,6 +28,7 @@ use sea_orm::{
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::codec::{list_json, parsed, parsed_opt};
 
@@ -415,16 +416,16 @@ pub async fn insert_current(
             .iter()
             .map(|v| FigureValue {
                 submission_id: id,
-                country: country.clone(),
+                country: country.as_str().into(),
                 period: *period,
                 revision: new.revision,
-                kpi: v.kpi.clone(),
-                reported_kpi: v.reported_kpi.clone(),
-                common_service: v.common_service.clone(),
+                kpi: v.kpi.as_str().into(),
+                reported_kpi: v.reported_kpi.as_str().into(),
+                common_service: v.common_service.as_deref().map(Arc::from),
                 service_line: v.service_line,
                 value: v.value,
                 reported_value: v.reported_value,
-                currency: v.currency.clone(),
+                currency: v.currency.as_deref().map(Arc::from),
                 fx_rate: v.fx.map(|(_, rate)| rate.units_per_usd()),
                 fx_month: v.fx.map(|(month, _)| month),
                 baseline: v.baseline,

@@ -1,13 +1,16 @@
 //! A submission's figure values packed into one binary column (`figure_facts.facts`), so a
 //! figure reads one row per report instead of one per value.
 //!
-//! Layout (little-endian): the format byte, then the submission's country, period and
-//! revision, the number of values, and each value's fields in [`FigureValue`] order. Text is a
-//! u16 length and UTF-8 bytes (`u16::MAX` for none); a decimal is its 16 bytes
-//! (`Decimal::serialize`), after a 0/1 tag when optional. Decimals are packed normalized, as
-//! the value rows store them, so a pack and its rows read the same.
+//! Layout (little-endian): the format byte; a table of the distinct texts of the pack (a u16
+//! count, then each as a u16 length and UTF-8 bytes); the submission's country and period (as
+//! table indexes), revision and number of values; then each value's fields in [`FigureValue`]
+//! order. A text field is a u16 index into the table (`u16::MAX` for none), so a code repeated
+//! by every value is stored, and unpacked into memory, once. A decimal is its 16 bytes
+//! (`Decimal::serialize`), after a 0/1 tag when optional. Decimals are packed normalized, as the
+//! value rows store them, so a pack and its rows read the same.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use hub_domain::Decimal;
 
@@ -15,99 +18,186 @@ use super::FigureValue;
 use crate::StoreError;
 use crate::codec::parsed;
 
-/// The layout written; a pack of any other format is read from the value rows instead.
-pub(crate) const FORMAT: u8 = 1;
+/// The layout written. Packs of format 1 (texts inline) were packed again by migration m0011;
+/// a pack of any format but this one is read from the value rows instead (see [`is_current`]).
+pub(crate) const FORMAT: u8 = 2;
 
 const NONE: u16 = u16::MAX;
 
+/// Whether `bytes` are a pack of the layout this build reads.
+pub(crate) fn is_current(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&FORMAT)
+}
+
 /// Packs the values of one submission (all of one country, period and revision); `None` when
-/// there are none, or a text is too long to pack (codes are at most 64 characters, so never):
-/// such a submission's figures are read from its value rows.
+/// there are none, or a text is too long to pack, or there are too many distinct texts (codes
+/// are at most 64 characters, so never): such a submission's figures are read from its rows.
 pub(crate) fn encode(values: &[FigureValue]) -> Option<Vec<u8>> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut out = Writer(Vec::with_capacity(32 + values.len() * 160), true);
-    out.0.push(FORMAT);
-    let first = values.first();
-    out.text(first.map_or("", |v| v.country.as_str()));
-    out.text(&first.map_or_else(String::new, |v| v.period.to_string()));
-    out.0
-        .extend_from_slice(&first.map_or(0, |v| v.revision).to_le_bytes());
-    out.0.extend_from_slice(
-        &u32::try_from(values.len())
-            .unwrap_or(u32::MAX)
-            .to_le_bytes(),
-    );
+    let first = values.first()?;
+    let mut w = Writer::default();
+    w.body.reserve(16 + values.len() * 120);
+    w.text(Some(&first.country))?;
+    w.text(Some(&first.period.to_string()))?;
+    w.body.extend_from_slice(&first.revision.to_le_bytes());
+    w.body
+        .extend_from_slice(&u32::try_from(values.len()).ok()?.to_le_bytes());
     for v in values {
-        out.text(&v.kpi);
-        out.text(&v.reported_kpi);
-        out.optional_text(v.common_service.as_deref());
-        out.optional_text(v.service_line.map(|l| l.as_str()));
-        out.optional_decimal(v.value);
-        out.decimal(v.reported_value);
-        out.optional_text(v.currency.as_deref());
-        out.optional_decimal(v.fx_rate);
-        out.optional_text(v.fx_month.map(|m| m.to_string()).as_deref());
-        out.optional_decimal(v.baseline);
-        out.optional_decimal(v.target);
-        out.optional_decimal(v.denominator);
-        out.text(v.classification.as_str());
-        out.0.push(u8::try_from(v.flags.len()).unwrap_or(u8::MAX));
-        for flag in v.flags.iter().take(usize::from(u8::MAX)) {
-            out.text(flag.as_str());
+        w.text(Some(&v.kpi))?;
+        w.text(Some(&v.reported_kpi))?;
+        w.text(v.common_service.as_deref())?;
+        w.text(v.service_line.map(|l| l.as_str()))?;
+        w.optional_decimal(v.value);
+        w.decimal(v.reported_value);
+        w.text(v.currency.as_deref())?;
+        w.optional_decimal(v.fx_rate);
+        w.text(v.fx_month.map(|m| m.to_string()).as_deref())?;
+        w.optional_decimal(v.baseline);
+        w.optional_decimal(v.target);
+        w.optional_decimal(v.denominator);
+        w.text(Some(v.classification.as_str()))?;
+        w.body.push(u8::try_from(v.flags.len()).ok()?);
+        for flag in &v.flags {
+            w.text(Some(flag.as_str()))?;
         }
     }
-    out.1.then_some(out.0)
+    let mut out = Vec::with_capacity(3 + w.table.len() + w.body.len());
+    out.push(FORMAT);
+    out.extend_from_slice(&u16::try_from(w.texts.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(&w.table);
+    out.extend_from_slice(&w.body);
+    Some(out)
+}
+
+/// A pack being written: its distinct texts, their table, and the fields after it.
+#[derive(Default)]
+struct Writer {
+    texts: Vec<String>,
+    table: Vec<u8>,
+    body: Vec<u8>,
+}
+
+impl Writer {
+    /// Writes the table index of `text` (added when new); `None` when it does not fit the
+    /// layout. A pack holds a few dozen distinct texts, so a linear search beats hashing.
+    fn text(&mut self, text: Option<&str>) -> Option<()> {
+        let index = match text {
+            None => NONE,
+            Some(text) => match self.texts.iter().position(|t| t == text) {
+                Some(i) => u16::try_from(i).ok()?,
+                None => {
+                    let index = u16::try_from(self.texts.len())
+                        .ok()
+                        .filter(|i| *i != NONE)?;
+                    let len = u16::try_from(text.len()).ok()?;
+                    self.table.extend_from_slice(&len.to_le_bytes());
+                    self.table.extend_from_slice(text.as_bytes());
+                    self.texts.push(text.to_owned());
+                    index
+                }
+            },
+        };
+        self.body.extend_from_slice(&index.to_le_bytes());
+        Some(())
+    }
+
+    fn decimal(&mut self, d: Decimal) {
+        self.body.extend_from_slice(&d.normalize().serialize());
+    }
+
+    fn optional_decimal(&mut self, d: Option<Decimal>) {
+        match d {
+            Some(d) => {
+                self.body.push(1);
+                self.decimal(d);
+            }
+            None => self.body.push(0),
+        }
+    }
 }
 
 /// Unpacks the values of submission `submission_id`, only those of `kpis` when given.
-pub(crate) fn decode(
+#[cfg(test)]
+fn decode(
     bytes: &[u8],
     submission_id: i64,
     kpis: Option<&HashSet<&str>>,
 ) -> Result<Vec<FigureValue>, StoreError> {
+    let mut out = Vec::new();
+    decode_into(bytes, submission_id, kpis, &mut out)?;
+    Ok(out)
+}
+
+/// Unpacks the values of submission `submission_id` (only those of `kpis` when given) at the
+/// end of `out`, where they stay: thousands of values are not moved again.
+pub(crate) fn decode_into(
+    bytes: &[u8],
+    submission_id: i64,
+    kpis: Option<&HashSet<&str>>,
+    out: &mut Vec<FigureValue>,
+) -> Result<(), StoreError> {
     let mut r = Reader { bytes, at: 0 };
     if r.byte()? != FORMAT {
         return Err(corrupt("an unknown format"));
     }
-    let country = r.text()?.to_owned();
-    let period = parsed(r.text()?)?;
-    let revision = i32::from_le_bytes(r.array()?);
-    let count = u32::from_le_bytes(r.array()?);
-    let mut out = Vec::new();
+    let count = usize::from(u16::from_le_bytes(r.array()?));
+    let mut texts: Vec<&str> = Vec::with_capacity(count);
     for _ in 0..count {
-        let kpi = r.text()?;
-        let keep = kpis.is_none_or(|k| k.contains(kpi));
-        let kpi = kpi.to_owned();
-        let reported_kpi = r.text()?.to_owned();
-        let common_service = r.optional_text()?.map(str::to_owned);
-        let service_line = r.optional_text()?.map(parsed).transpose()?;
+        let len = usize::from(u16::from_le_bytes(r.array()?));
+        let text =
+            std::str::from_utf8(r.take(len)?).map_err(|_| corrupt("text that is not UTF-8"))?;
+        texts.push(text);
+    }
+    // Each distinct text is copied out once; values share it.
+    let shared: Vec<Arc<str>> = texts.iter().map(|t| Arc::from(*t)).collect();
+    let keep: Vec<bool> = texts
+        .iter()
+        .map(|t| kpis.is_none_or(|k| k.contains(t)))
+        .collect();
+    let index = |r: &mut Reader<'_>| -> Result<Option<usize>, StoreError> {
+        match u16::from_le_bytes(r.array()?) {
+            NONE => Ok(None),
+            i if usize::from(i) < count => Ok(Some(usize::from(i))),
+            _ => Err(corrupt("a text index out of its table")),
+        }
+    };
+    let required = |r: &mut Reader<'_>| -> Result<usize, StoreError> {
+        index(r)?.ok_or_else(|| corrupt("no text where text is required"))
+    };
+    let country = Arc::clone(&shared[required(&mut r)?]);
+    let period = parsed(texts[required(&mut r)?])?;
+    let revision = i32::from_le_bytes(r.array()?);
+    let values = u32::from_le_bytes(r.array()?);
+    out.reserve(usize::try_from(values).unwrap_or(0).min(bytes.len() / 40));
+    for _ in 0..values {
+        let kpi = required(&mut r)?;
+        let reported_kpi = required(&mut r)?;
+        let common_service = index(&mut r)?;
+        let service_line = index(&mut r)?.map(|i| parsed(texts[i])).transpose()?;
         let value = r.optional_decimal()?;
         let reported_value = r.decimal()?;
-        let currency = r.optional_text()?.map(str::to_owned);
+        let currency = index(&mut r)?;
         let fx_rate = r.optional_decimal()?;
-        let fx_month = r.optional_text()?.map(parsed).transpose()?;
+        let fx_month = index(&mut r)?.map(|i| parsed(texts[i])).transpose()?;
         let baseline = r.optional_decimal()?;
         let target = r.optional_decimal()?;
         let denominator = r.optional_decimal()?;
-        let classification = parsed(r.text()?)?;
+        let classification = parsed(texts[required(&mut r)?])?;
         let flags = (0..r.byte()?)
-            .map(|_| r.text().and_then(parsed))
+            .map(|_| required(&mut r).and_then(|i| parsed(texts[i])))
             .collect::<Result<Vec<_>, _>>()?;
-        if keep {
+        if keep[kpi] {
             out.push(FigureValue {
                 submission_id,
-                country: country.clone(),
+                country: Arc::clone(&country),
                 period,
                 revision,
-                kpi,
-                reported_kpi,
-                common_service,
+                kpi: Arc::clone(&shared[kpi]),
+                reported_kpi: Arc::clone(&shared[reported_kpi]),
+                common_service: common_service.map(|i| Arc::clone(&shared[i])),
                 service_line,
                 value,
                 reported_value,
-                currency,
+                currency: currency.map(|i| Arc::clone(&shared[i])),
                 fx_rate,
                 fx_month,
                 baseline,
@@ -121,47 +211,11 @@ pub(crate) fn decode(
     if r.at != bytes.len() {
         return Err(corrupt("bytes after its last value"));
     }
-    Ok(out)
+    Ok(())
 }
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::corrupt(format!("figure facts with {what}"))
-}
-
-/// The bytes so far, and whether everything fitted.
-struct Writer(Vec<u8>, bool);
-
-impl Writer {
-    fn text(&mut self, text: &str) {
-        match u16::try_from(text.len()).ok().filter(|len| *len != NONE) {
-            Some(len) => {
-                self.0.extend_from_slice(&len.to_le_bytes());
-                self.0.extend_from_slice(text.as_bytes());
-            }
-            None => self.1 = false,
-        }
-    }
-
-    fn optional_text(&mut self, text: Option<&str>) {
-        match text {
-            Some(text) => self.text(text),
-            None => self.0.extend_from_slice(&NONE.to_le_bytes()),
-        }
-    }
-
-    fn decimal(&mut self, d: Decimal) {
-        self.0.extend_from_slice(&d.normalize().serialize());
-    }
-
-    fn optional_decimal(&mut self, d: Option<Decimal>) {
-        match d {
-            Some(d) => {
-                self.0.push(1);
-                self.decimal(d);
-            }
-            None => self.0.push(0),
-        }
-    }
 }
 
 struct Reader<'a> {
@@ -191,21 +245,6 @@ impl<'a> Reader<'a> {
         Ok(self.array::<1>()?[0])
     }
 
-    fn optional_text(&mut self) -> Result<Option<&'a str>, StoreError> {
-        let len = u16::from_le_bytes(self.array()?);
-        if len == NONE {
-            return Ok(None);
-        }
-        std::str::from_utf8(self.take(usize::from(len))?)
-            .map(Some)
-            .map_err(|_| corrupt("text that is not UTF-8"))
-    }
-
-    fn text(&mut self) -> Result<&'a str, StoreError> {
-        self.optional_text()?
-            .ok_or_else(|| corrupt("no text where text is required"))
-    }
-
     fn decimal(&mut self) -> Result<Decimal, StoreError> {
         Ok(Decimal::deserialize(self.array()?))
     }
@@ -230,16 +269,16 @@ mod tests {
     fn value(kpi: &str) -> FigureValue {
         FigureValue {
             submission_id: 7,
-            country: "COL".to_owned(),
+            country: "COL".into(),
             period: "2025-Q2".parse().unwrap(),
             revision: 2,
-            kpi: kpi.to_owned(),
-            reported_kpi: format!("{kpi}.LOCAL"),
-            common_service: Some("COL-PROC-TRAVEL".to_owned()),
+            kpi: kpi.into(),
+            reported_kpi: format!("{kpi}.LOCAL").into(),
+            common_service: Some("COL-PROC-TRAVEL".into()),
             service_line: Some(ServiceLine::Procurement),
             value: Some(Decimal::new(12_345, 2)),
             reported_value: Decimal::new(-4_938_000_000, 2),
-            currency: Some("COP".to_owned()),
+            currency: Some("COP".into()),
             fx_rate: Some(Decimal::new(40_000_125, 4)),
             fx_month: Some("2025-06".parse().unwrap()),
             baseline: Some(Decimal::new(1, 0)),
@@ -281,8 +320,26 @@ mod tests {
     fn nothing_is_packed_that_would_not_read_back() {
         assert_eq!(encode(&[]), None);
         let mut long = value("CA");
-        long.common_service = Some("S".repeat(70_000));
+        long.common_service = Some("S".repeat(70_000).into());
         assert_eq!(encode(&[long]), None);
+    }
+
+    #[test]
+    fn a_code_every_value_repeats_is_packed_once() {
+        let values: Vec<FigureValue> = ["CA", "PROC.LEADTIME", "HR.RECRUIT.DAYS"]
+            .into_iter()
+            .map(value)
+            .collect();
+        let bytes = encode(&values).unwrap();
+        let times = |text: &str| {
+            bytes
+                .windows(text.len())
+                .filter(|w| *w == text.as_bytes())
+                .count()
+        };
+        assert_eq!(times("COL-PROC-TRAVEL"), 1);
+        assert_eq!(times("COP"), 1);
+        assert_eq!(decode(&bytes, 7, None).unwrap(), values);
     }
 
     #[test]
