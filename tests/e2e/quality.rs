@@ -122,6 +122,37 @@ async fn a_value_ten_times_its_history_is_the_only_outlier_under_every_algorithm
     }
 }
 
+/// The history is what counts now: a quarter's superseded revision is left out, and reports
+/// stored without packed figure facts (before migration m0010) are read from their rows.
+#[tokio::test]
+async fn a_value_is_judged_against_the_current_revisions_of_its_history_packed_or_not() {
+    let hub = TestHub::start().await;
+    // 2024-Q3's 300 was a typing error, corrected by its second revision.
+    for (period, days) in QUARTERS.iter().zip([30, 34, 300, 32, 31]) {
+        hub.submit_ok(&lead_time_report("COL", period, days)).await;
+    }
+    let mut corrected = lead_time_report("COL", QUARTERS[2], 28);
+    corrected["revision"] = json!(2);
+    hub.submit_ok(&corrected).await;
+    let receipt = hub
+        .submit_ok(&lead_time_report("COL", QUARTERS[5], 300))
+        .await;
+    assert!(has_warning(&receipt, "OUTLIER"), "{receipt:#}");
+
+    for (period, days) in QUARTERS.iter().zip(STEADY).take(5) {
+        hub.submit_ok(&lead_time_report("MEX", period, days)).await;
+    }
+    hub.sql("DELETE FROM figure_facts").await;
+    let receipt = hub
+        .submit_ok(&lead_time_report("MEX", QUARTERS[5], 300))
+        .await;
+    assert!(has_warning(&receipt, "OUTLIER"), "{receipt:#}");
+    let steady = hub
+        .submit_ok(&lead_time_report("MEX", QUARTERS[6], 29))
+        .await;
+    assert!(!has_warning(&steady, "OUTLIER"), "{steady:#}");
+}
+
 #[tokio::test]
 async fn a_threshold_given_to_outliers_replaces_the_default() {
     let hub = TestHub::start().await;

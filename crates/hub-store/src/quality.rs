@@ -5,14 +5,15 @@ use chrono::{DateTime, Utc};
 use hub_domain::Decimal;
 use hub_domain::period::Period;
 use hub_domain::quality::{Importance, RuleKind, ValidationRule};
+use hub_domain::submission::DocumentType;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 
 use crate::codec::{parsed, parsed_opt};
-use crate::entity::{kpi_value, outlier_bound, validation_rule};
-use crate::submissions::StoredValue;
+use crate::entity::{kpi_value, outlier_bound, submission, validation_rule};
+use crate::submissions::{StoredValue, figure_values_of};
 use crate::{StoreError, now};
 
 /// One earlier value of a series: a KPI of a country, per common service.
@@ -25,7 +26,9 @@ pub struct HistoryPoint {
 }
 
 /// The country's current harmonized values of `kpis` for the periods before `before` (values
-/// without a rate left out), oldest first.
+/// without a rate left out), oldest first. Read from the packed figure facts of the country's
+/// current reports: one row per earlier quarter, not one per value, so a document's checks cost
+/// the same however long its country's history.
 pub async fn history(
     db: &impl ConnectionTrait,
     country: &str,
@@ -35,35 +38,31 @@ pub async fn history(
     if kpis.is_empty() {
         return Ok(vec![]);
     }
-    // `YYYY-Qn` text sorts like the periods it names.
-    let rows: Vec<(String, Option<String>, String, Option<String>)> = kpi_value::Entity::find()
+    // `YYYY-Qn` text sorts like the periods it names. A report's values are current exactly
+    // when the report is (a revision marks both).
+    let reports: Vec<i64> = submission::Entity::find()
         .select_only()
-        .column(kpi_value::Column::Kpi)
-        .column(kpi_value::Column::CommonService)
-        .column(kpi_value::Column::Period)
-        .column(kpi_value::Column::Value)
-        .filter(kpi_value::Column::Country.eq(country))
-        .filter(kpi_value::Column::Kpi.is_in(kpis.iter().cloned()))
-        .filter(kpi_value::Column::IsCurrent.eq(true))
-        .filter(kpi_value::Column::Period.lt(before.to_string()))
-        .filter(kpi_value::Column::Value.is_not_null())
-        .order_by_asc(kpi_value::Column::Period)
+        .column(submission::Column::Id)
+        .filter(submission::Column::Country.eq(country))
+        .filter(submission::Column::DocumentType.eq(DocumentType::KpiReport.as_str()))
+        .filter(submission::Column::IsCurrent.eq(true))
+        .filter(submission::Column::Period.lt(before.to_string()))
+        .order_by_asc(submission::Column::Period)
         .into_tuple()
         .all(db)
         .await?;
-    rows.into_iter()
-        .filter_map(|(kpi, common_service, period, value)| {
-            Some((kpi, common_service, period, value?))
-        })
-        .map(|(kpi, common_service, period, value)| {
-            Ok(HistoryPoint {
-                kpi,
-                common_service,
-                period: parsed(&period)?,
-                value: parsed(&value)?,
+    Ok(figure_values_of(db, &reports, Some(kpis))
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            Some(HistoryPoint {
+                value: v.value?,
+                kpi: v.kpi.to_string(),
+                common_service: v.common_service.as_deref().map(str::to_owned),
+                period: v.period,
             })
         })
-        .collect()
+        .collect())
 }
 
 /// Every current value of `kpi` up to `to` (included), by country, series and period: what
