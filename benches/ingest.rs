@@ -1,35 +1,105 @@
 //! Ingestion throughput: `cargo bench --bench ingest` (set `HUB_BENCH_DATABASE_URL` to a
-//! PostgreSQL server URL to measure PostgreSQL too). Prints a Markdown table for
-//! docs/benchmarks.md.
+//! PostgreSQL server URL to measure PostgreSQL too). Documents go in-process through the
+//! application and, for typical and larger reports, over REST too: `POST /api/v1/submissions`
+//! to the hub's own HTTP server on loopback, one after another, as a country's system sends
+//! them. Prints a Markdown table for docs/benchmarks.md.
 
 #![expect(clippy::expect_used, reason = "benchmarks fail loudly")]
 
 mod common;
 
 use common::{
-    COUNTRIES, databases, floor, last_submission, ms, report, submissions_after, submit, time,
+    COUNTRIES, databases, floor, last_submission, ms, operator, report, submissions_after, submit,
+    time,
 };
+use hub_app::App;
+use hub_app::tokens::TokenRequest;
+use hub_domain::access::Role;
 
-/// Submits a document that must be stored whole; returns its values.
-async fn stored(app: &hub_app::App, body: &[u8]) -> usize {
-    let outcome = submit(app, body).await;
-    assert!(
-        outcome.status == 201 && outcome.receipt.rejected_values.is_empty(),
-        "{:?} {:?}",
-        outcome.receipt.errors,
-        outcome.receipt.rejected_values
-    );
-    outcome.receipt.accepted_values
+/// How documents reach the hub.
+enum Via {
+    /// Called in-process, as every entry point calls the application.
+    App,
+    /// POSTed to the hub's HTTP server on loopback with an admin's token.
+    Rest {
+        client: reqwest::Client,
+        url: String,
+        token: String,
+    },
 }
 
-/// Ingests `bodies` one after another through the application, then the same rows by raw
+impl Via {
+    /// Serves `app` on a loopback port for the rest of the run and returns the way to it.
+    async fn rest(app: &App) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let url = format!(
+            "http://{}/api/v1/submissions",
+            listener.local_addr().expect("address")
+        );
+        tokio::spawn(hub_api::startup::serve(
+            app.clone(),
+            listener,
+            std::future::pending(),
+        ));
+        let request = TokenRequest {
+            label: "bench-rest".to_owned(),
+            role: Role::Admin,
+            country: None,
+            agency: None,
+        };
+        let (_, token) = app.create_token(&operator(), request).await.expect("token");
+        Via::Rest {
+            client: reqwest::Client::new(),
+            url,
+            token,
+        }
+    }
+
+    /// Submits a document that must be stored whole; returns its values.
+    async fn stored(&self, app: &App, body: &[u8]) -> usize {
+        match self {
+            Via::App => {
+                let outcome = submit(app, body).await;
+                assert!(
+                    outcome.status == 201 && outcome.receipt.rejected_values.is_empty(),
+                    "{:?} {:?}",
+                    outcome.receipt.errors,
+                    outcome.receipt.rejected_values
+                );
+                outcome.receipt.accepted_values
+            }
+            Via::Rest { client, url, token } => {
+                let response = client
+                    .post(url)
+                    .bearer_auth(token)
+                    .header("content-type", "application/json")
+                    .body(body.to_vec())
+                    .send()
+                    .await
+                    .expect("POST /api/v1/submissions");
+                let status = response.status().as_u16();
+                let receipt: serde_json::Value = response.json().await.expect("receipt");
+                let rejected = receipt["rejectedValues"].as_array().map_or(0, Vec::len);
+                assert!(status == 201 && rejected == 0, "{status} {receipt}");
+                receipt["acceptedValues"]
+                    .as_u64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .expect("acceptedValues")
+            }
+        }
+    }
+}
+
+/// Ingests `bodies` one after another `via` the application or REST, then the same rows by raw
 /// INSERTs (the floor); prints both and their ratio.
-async fn workload(bench: &common::BenchDb, label: &str, bodies: &[Vec<u8>]) {
+async fn workload(bench: &common::BenchDb, via: &Via, label: &str, bodies: &[Vec<u8>]) {
     let before = last_submission(&bench.db).await;
     let (values, elapsed) = time(async {
         let mut values = 0;
         for body in bodies {
-            values += stored(&bench.app, body).await;
+            values += via.stored(&bench.app, body).await;
         }
         values
     })
@@ -80,12 +150,17 @@ fn main() {
                     .collect()
             };
             let typical = bodies(3, 12..20);
-            workload(&bench, "reports of 42 values, one after another", &typical).await;
+            let app = &Via::App;
+            workload(&bench, app, "reports of 42 values, one after another", &typical).await;
             // Larger reports: 15 services × 14 KPIs = 210 values, 26 countries × 2 quarters.
-            workload(&bench, "reports of 210 values, one after another", &bodies(15, 8..10)).await;
+            workload(&bench, app, "reports of 210 values, one after another", &bodies(15, 8..10)).await;
             // One large report: 715 services × 14 KPIs = 10,010 values.
             let large = report("COL", "COP", "2021-Q3", 715, 1).to_string().into_bytes();
-            workload(&bench, "one report of 10,010 values", &[large]).await;
+            workload(&bench, app, "one report of 10,010 values", &[large]).await;
+            // The same sizes over REST, for quarters not sent yet.
+            let rest = &Via::rest(&bench.app).await;
+            workload(&bench, rest, "reports of 42 values over REST", &bodies(3, 2..8)).await;
+            workload(&bench, rest, "reports of 210 values over REST", &bodies(15, 10..12)).await;
 
             // Re-sending an unchanged document (idempotent re-ingestion, as a pull of a static file does).
             let (_, elapsed) = time(async {

@@ -89,6 +89,8 @@ async fn prepare(url: &str) -> (App, DatabaseConnection) {
     let config = Config {
         database_url: url.to_owned(),
         db_max_connections: 10,
+        // One caller sends everything (the REST benchmarks); no limit, as `benches/load.sh`.
+        rate_limit_per_minute: 0,
         ..Config::default()
     };
     let app = hub_app::startup::open(config).await.expect("open");
