@@ -633,7 +633,6 @@ async fn packs_of_an_older_layout_are_read_from_their_rows_and_packed_again_by_m
         .query_ok(Some(&hub.admin_token), dashboard, json!({}))
         .await;
     // Every pack in a layout this build does not read (format 1, as m0010 wrote them).
-    use sea_orm::ConnectionTrait as _;
     let old_layout = match hub.db.get_database_backend() {
         sea_orm::DatabaseBackend::Postgres => "UPDATE figure_facts SET facts = '\\x01'::bytea",
         _ => "UPDATE figure_facts SET facts = X'01'",
