@@ -9,11 +9,10 @@
 mod common;
 
 use common::{
-    COUNTRIES, databases, floor, last_submission, ms, operator, report, submissions_after, submit,
-    time,
+    COUNTRIES, databases, floor, last_submission, ms, report, submissions_after, submit, time,
+    token,
 };
 use hub_app::App;
-use hub_app::tokens::TokenRequest;
 use hub_domain::access::Role;
 
 /// How documents reach the hub.
@@ -43,17 +42,10 @@ impl Via {
             listener,
             std::future::pending(),
         ));
-        let request = TokenRequest {
-            label: "bench-rest".to_owned(),
-            role: Role::Admin,
-            country: None,
-            agency: None,
-        };
-        let (_, token) = app.create_token(&operator(), request).await.expect("token");
         Via::Rest {
             client: reqwest::Client::new(),
             url,
-            token,
+            token: token(app, "bench-rest", Role::Admin).await,
         }
     }
 

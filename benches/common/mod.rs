@@ -281,15 +281,21 @@ pub async fn last_submission(db: &DatabaseConnection) -> i64 {
 
 /// An ANALYST token holder, as the figures are asked for through the API.
 pub async fn analyst(app: &App) -> Caller {
+    let secret = token(app, "bench-analyst", Role::Analyst).await;
+    let (principal, _) = app.authenticate(&secret).await.expect("authenticate");
+    Caller::token(principal.expect("a valid token"))
+}
+
+/// The secret of a new region-wide token of `role`.
+pub async fn token(app: &App, label: &str, role: Role) -> String {
     let request = TokenRequest {
-        label: "bench-analyst".to_owned(),
-        role: Role::Analyst,
+        label: label.to_owned(),
+        role,
         country: None,
         agency: None,
     };
     let (_, secret) = app.create_token(&operator(), request).await.expect("token");
-    let (principal, _) = app.authenticate(&secret).await.expect("authenticate");
-    Caller::token(principal.expect("a valid token"))
+    secret
 }
 
 /// The median of `n` runs of `f`.

@@ -561,6 +561,30 @@ async fn a_plan_without_its_december_rate_counts_once_the_rate_is_loaded() {
     assert_eq!(quality(&after["dashboard"], "PLANNED_NO_RATE"), 0);
 }
 
+/// What figures read for the reports `ids`: their packs, or their rows where a pack is missing
+/// or of another layout.
+async fn figure_values(hub: &TestHub, ids: &[i64]) -> Vec<hub_store::submissions::FigureValue> {
+    hub_store::submissions::figure_values_of(&hub.db, ids, None)
+        .await
+        .unwrap()
+}
+
+/// What the value rows of the reports `ids` say.
+async fn row_values(hub: &TestHub, ids: &[i64]) -> Vec<hub_store::submissions::FigureValue> {
+    hub_store::submissions::figure_values_from_rows(&hub.db, ids, None)
+        .await
+        .unwrap()
+}
+
+/// How many reports hold values (each of them has a pack).
+async fn reports_with_values(hub: &TestHub) -> i64 {
+    let n = hub
+        .count("SELECT COUNT(DISTINCT submission_id) AS n FROM kpi_value")
+        .await;
+    assert!(n > 0);
+    n
+}
+
 #[tokio::test]
 async fn every_report_s_packed_figure_facts_are_its_value_rows() {
     let hub = TestHub::start().await;
@@ -568,17 +592,10 @@ async fn every_report_s_packed_figure_facts_are_its_value_rows() {
     // A rate loaded later converts PER's waiting 100,000 PEN again: its pack follows its rows.
     load_rate(&hub, "PEN", "2025-03", "4").await;
     let packed_reports = hub.count("SELECT COUNT(*) AS n FROM figure_facts").await;
-    let reports_with_values = hub
-        .count("SELECT COUNT(DISTINCT submission_id) AS n FROM kpi_value")
-        .await;
-    assert_eq!(packed_reports, reports_with_values);
+    assert_eq!(packed_reports, reports_with_values(&hub).await);
     let ids = hub.report_ids().await;
-    let packed = hub_store::submissions::figure_values_of(&hub.db, &ids, None)
-        .await
-        .unwrap();
-    let rows = hub_store::submissions::figure_values_from_rows(&hub.db, &ids, None)
-        .await
-        .unwrap();
+    let packed = figure_values(&hub, &ids).await;
+    let rows = row_values(&hub, &ids).await;
     assert_eq!(packed, rows);
     let pen = packed
         .iter()
@@ -587,10 +604,7 @@ async fn every_report_s_packed_figure_facts_are_its_value_rows() {
     assert_eq!(pen.value.map(|v| v.to_string()).as_deref(), Some("25000"));
     // A report without a pack (stored before packs existed) is read from its rows.
     hub.sql("DELETE FROM figure_facts").await;
-    let unpacked = hub_store::submissions::figure_values_of(&hub.db, &ids, None)
-        .await
-        .unwrap();
-    assert_eq!(unpacked, rows);
+    assert_eq!(figure_values(&hub, &ids).await, rows);
 }
 
 #[tokio::test]
@@ -598,26 +612,17 @@ async fn reports_stored_before_figure_facts_existed_are_packed_by_their_migratio
     let hub = TestHub::start().await;
     fixture(&hub).await;
     let ids = hub.report_ids().await;
-    let rows = hub_store::submissions::figure_values_from_rows(&hub.db, &ids, None)
-        .await
-        .unwrap();
+    let rows = row_values(&hub, &ids).await;
     // The database as it was before migration m0010.
     hub.sql("DROP TABLE figure_facts").await;
     hub.sql("DELETE FROM seaql_migrations WHERE version LIKE 'm0010%'")
         .await;
     hub_store::db::migrate(&hub.db).await.unwrap();
-    let reports_with_values = hub
-        .count("SELECT COUNT(DISTINCT submission_id) AS n FROM kpi_value")
-        .await;
-    assert!(reports_with_values > 0);
     assert_eq!(
         hub.count("SELECT COUNT(*) AS n FROM figure_facts").await,
-        reports_with_values
+        reports_with_values(&hub).await
     );
-    let packed = hub_store::submissions::figure_values_of(&hub.db, &ids, None)
-        .await
-        .unwrap();
-    assert_eq!(packed, rows);
+    assert_eq!(figure_values(&hub, &ids).await, rows);
 }
 
 #[tokio::test]
@@ -625,9 +630,7 @@ async fn packs_of_an_older_layout_are_read_from_their_rows_and_packed_again_by_m
     let hub = TestHub::start().await;
     fixture(&hub).await;
     let ids = hub.report_ids().await;
-    let rows = hub_store::submissions::figure_values_from_rows(&hub.db, &ids, None)
-        .await
-        .unwrap();
+    let rows = row_values(&hub, &ids).await;
     let dashboard = "{ dashboard(year: 2025) { costAvoidanceUsd byCountry { country costAvoidanceUsd ratings { met progress noProgress noData } } } }";
     let before = hub
         .query_ok(Some(&hub.admin_token), dashboard, json!({}))
@@ -638,12 +641,7 @@ async fn packs_of_an_older_layout_are_read_from_their_rows_and_packed_again_by_m
         _ => "UPDATE figure_facts SET facts = X'01'",
     };
     hub.sql(old_layout).await;
-    assert_eq!(
-        hub_store::submissions::figure_values_of(&hub.db, &ids, None)
-            .await
-            .unwrap(),
-        rows
-    );
+    assert_eq!(figure_values(&hub, &ids).await, rows);
     hub.app.forget_figures();
     let read_from_rows = hub
         .query_ok(Some(&hub.admin_token), dashboard, json!({}))
@@ -653,21 +651,12 @@ async fn packs_of_an_older_layout_are_read_from_their_rows_and_packed_again_by_m
     hub.sql("DELETE FROM seaql_migrations WHERE version LIKE 'm0011%'")
         .await;
     hub_store::db::migrate(&hub.db).await.unwrap();
-    let reports_with_values = hub
-        .count("SELECT COUNT(DISTINCT submission_id) AS n FROM kpi_value")
-        .await;
-    assert!(reports_with_values > 0);
     assert_eq!(
         hub.count("SELECT COUNT(*) AS n FROM figure_facts WHERE length(facts) > 1")
             .await,
-        reports_with_values
+        reports_with_values(&hub).await
     );
-    assert_eq!(
-        hub_store::submissions::figure_values_of(&hub.db, &ids, None)
-            .await
-            .unwrap(),
-        rows
-    );
+    assert_eq!(figure_values(&hub, &ids).await, rows);
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ mod m0007_languages_and_workbooks;
 mod m0008_web_sessions;
 mod m0009_data_quality;
 mod m0010_figure_facts;
-mod m0011_figure_facts_table;
+mod m0011_figure_facts_layout_2;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -33,7 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_web_sessions::Migration),
             Box::new(m0009_data_quality::Migration),
             Box::new(m0010_figure_facts::Migration),
-            Box::new(m0011_figure_facts_table::Migration),
+            Box::new(m0011_figure_facts_layout_2::Migration),
         ]
     }
 }
