@@ -3,6 +3,8 @@
 //! Every request gets an id (the caller's `x-request-id` when it is sane, else a new one). The
 //! id is on the response, on every log line of the request (through its span) and reachable
 //! from anywhere in the request's task through [`current_id`], so an internal error can quote it.
+//! The database statements a request ran itself are counted: on its access-log line and in the
+//! `x-db-statements` response header (lists are proven to cost a fixed number with it).
 
 use std::time::Instant;
 
@@ -16,6 +18,10 @@ use crate::state::AppState;
 
 /// Header carrying the request id, in and out.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Header carrying the number of database statements the request ran itself (not shared work
+/// such as a version read other requests waited on too, nor background jobs).
+pub const STATEMENTS_HEADER: &str = "x-db-statements";
 
 pub use crate::request_id::current_id;
 
@@ -45,14 +51,18 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     let method = request.method().clone();
     let span = tracing::info_span!("request", request_id = %id, %method, route = %route);
     let started = Instant::now();
-    let mut response =
-        crate::request_id::scope(id.clone(), next.run(request).instrument(span.clone())).await;
+    let (mut response, statements) = hub_app::tally_statements(crate::request_id::scope(
+        id.clone(),
+        next.run(request).instrument(span.clone()),
+    ))
+    .await;
     let status = response.status();
     let elapsed = started.elapsed();
     span.in_scope(|| {
         tracing::info!(
             status = status.as_u16(),
             millis = elapsed.as_millis() as u64,
+            statements,
             "served"
         );
     });
@@ -62,6 +72,9 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
+    response
+        .headers_mut()
+        .insert(STATEMENTS_HEADER, HeaderValue::from(statements));
     response
 }
 

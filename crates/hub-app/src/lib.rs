@@ -43,3 +43,7 @@ pub use app::App;
 pub use caller::Caller;
 pub use config::Config;
 pub use error::{AppError, AppResult};
+/// Runs some work and counts the database statements it runs itself, not those of tasks it
+/// spawns: what one request costs the database (its access-log line, the `x-db-statements`
+/// header the query-count tests read).
+pub use hub_store::db::tally as tally_statements;

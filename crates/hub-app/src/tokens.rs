@@ -1,6 +1,6 @@
 //! Access tokens (DESIGN §10b): created with a role and scope and shown once, stored as a hash,
 //! revoked at once. Checking a token is the one operation anonymous callers make; successful
-//! checks are remembered briefly, while no token is revoked.
+//! checks are remembered while no token is revoked.
 
 use hub_domain::access::{Action, Principal, Role};
 use hub_domain::codes::{AgencyCode, CountryCode};
@@ -108,13 +108,27 @@ impl App {
     #[tracing::instrument(skip_all)]
     pub async fn authenticate(&self, secret: &str) -> AppResult<(Option<Principal>, bool)> {
         let version = self.versions().await?.access;
-        if let Some(principal) = self.token_cache().get(secret, version) {
-            return Ok((Some(principal), false));
+        if let Some(hit) = self.token_cache().get(secret, version) {
+            if hit.use_due {
+                self.record_token_use(hit.principal.token_id);
+            }
+            return Ok((Some(hit.principal), false));
         }
         let principal = tokens::authenticate(self.db(), secret).await?;
         if let Some(principal) = &principal {
             self.token_cache().put(secret, principal.clone(), version);
         }
         Ok((principal, true))
+    }
+
+    /// Writes a remembered token's `last_used_at` beside the request, not in its way: the
+    /// column is kept to the minute and losing one write loses nothing else.
+    fn record_token_use(&self, token_id: i64) {
+        let db = self.db().clone();
+        tokio::spawn(async move {
+            if let Err(e) = tokens::record_use(&db, token_id, hub_store::now()).await {
+                tracing::warn!(error = %e, token_id, "cannot record when a token was used");
+            }
+        });
     }
 }

@@ -1,5 +1,6 @@
 //! Connecting to the database, migrating it and checking that it is ready.
 
+use std::cell::Cell;
 use std::future::Future;
 use std::time::Duration;
 
@@ -61,8 +62,8 @@ pub async fn rollback(txn: Txn) -> Result<(), StoreError> {
     Ok(txn.rollback().await?)
 }
 
-/// Counts the statements a pool runs (for `/metrics` and the tests that prove lists are read
-/// in a fixed number of queries).
+/// Counts the statements a pool runs (for `/metrics`), and those of the task being tallied
+/// (see [`tally`]).
 #[derive(Debug, Clone, Default)]
 pub struct QueryCounter(std::sync::Arc<std::sync::atomic::AtomicU64>);
 
@@ -71,6 +72,30 @@ impl QueryCounter {
     pub fn get(&self) -> u64 {
         self.0.load(std::sync::atomic::Ordering::Relaxed)
     }
+
+    fn add(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // Outside of a tallied task there is nothing more to count.
+        let _ = TALLY.try_with(|n| n.set(n.get() + 1));
+    }
+}
+
+tokio::task_local! {
+    /// Statements run so far by the task [`tally`] is counting.
+    static TALLY: Cell<u64>;
+}
+
+/// Runs `work` and counts the statements it runs on counted pools ([`connect_counted`]): its
+/// own, not those of tasks it spawns, so work beside it (another request, a background job)
+/// never counts. What one request costs the database, for its access-log line and the tests
+/// that prove lists are read in a fixed number of queries.
+pub async fn tally<F: Future>(work: F) -> (F::Output, u64) {
+    TALLY
+        .scope(Cell::new(0), async {
+            let out = work.await;
+            (out, TALLY.with(Cell::get))
+        })
+        .await
 }
 
 /// The database engines the hub runs on.
@@ -172,10 +197,8 @@ pub async fn connect_counted(
         }
     }
     let mut db = Database::connect(options).await?;
-    if let Some(QueryCounter(count)) = counter {
-        db.set_metric_callback(move |_| {
-            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        });
+    if let Some(counter) = counter {
+        db.set_metric_callback(move |_| counter.add());
     }
     Ok(db)
 }

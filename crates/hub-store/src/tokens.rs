@@ -168,16 +168,31 @@ pub async fn authenticate(
         .last_used_at
         .is_none_or(|last| at - last >= LAST_USED_RESOLUTION)
     {
-        access_token::Entity::update_many()
-            .col_expr(
-                access_token::Column::LastUsedAt,
-                sea_orm::sea_query::Expr::value(at),
-            )
-            .filter(access_token::Column::Id.eq(row.id))
-            .exec(db)
-            .await?;
+        record_use(db, row.id, at).await?;
     }
     principal_of(row).map(Some)
+}
+
+/// Records that token `id` was used at `at` (a later use already recorded stays).
+pub async fn record_use(
+    db: &impl ConnectionTrait,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    access_token::Entity::update_many()
+        .col_expr(
+            access_token::Column::LastUsedAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .filter(access_token::Column::Id.eq(id))
+        .filter(
+            sea_orm::Condition::any()
+                .add(access_token::Column::LastUsedAt.is_null())
+                .add(access_token::Column::LastUsedAt.lt(at)),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The principal a token row stands for.
