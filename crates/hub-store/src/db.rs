@@ -126,6 +126,9 @@ impl Backend {
     }
 }
 
+/// How long a pooled connection may sit idle before its next checkout pings it first.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
+
 /// How long a caller waits for the SQLite write lock or a pooled connection before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -177,7 +180,11 @@ pub async fn connect_counted(
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(BUSY_TIMEOUT);
+        .acquire_timeout(BUSY_TIMEOUT)
+        // sqlx pings a pooled connection on every checkout by default: one more round trip per
+        // statement (to the server, or to SQLite's worker thread). Only a connection idle long
+        // enough to have been dropped on the way is pinged.
+        .test_before_acquire_if_idle_for(IDLE_BEFORE_PING);
     match backend {
         Backend::Sqlite => {
             options.max_connections(1).min_connections(1);
