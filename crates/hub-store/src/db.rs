@@ -259,9 +259,19 @@ pub enum NotReady {
 
 /// Readiness: the database answers and every migration is applied.
 pub async fn check_ready(db: &Db) -> Result<(), NotReady> {
-    db.ping()
-        .await
-        .map_err(|e| NotReady::Unreachable(e.into()))?;
+    // A pooled connection that a database restart cut is only found out by using it (pings
+    // are skipped for connections used in the last `IDLE_BEFORE_PING`); it fails once and is
+    // closed. Readiness asks whether the database answers now, so each pooled connection may
+    // fail before the answer is no.
+    let mut attempts = pooled_connections(db) + 1;
+    loop {
+        attempts -= 1;
+        match db.ping().await {
+            Ok(()) => break,
+            Err(e) if attempts == 0 => return Err(NotReady::Unreachable(e.into())),
+            Err(_) => continue,
+        }
+    }
     let pending = pending_migrations(db)
         .await
         .map_err(NotReady::Unreachable)?;
@@ -269,6 +279,14 @@ pub async fn check_ready(db: &Db) -> Result<(), NotReady> {
         Ok(())
     } else {
         Err(NotReady::MigrationsPending(pending.len()))
+    }
+}
+
+/// How many connections `db`'s pool holds now, idle or in use.
+fn pooled_connections(db: &Db) -> u32 {
+    match Backend::of(db) {
+        Backend::Sqlite => db.get_sqlite_connection_pool().size(),
+        Backend::Postgres => db.get_postgres_connection_pool().size(),
     }
 }
 
