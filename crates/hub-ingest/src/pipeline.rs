@@ -688,7 +688,7 @@ fn count(n: usize) -> i32 {
 
 fn typed<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, IngestError> {
     // The schema has accepted the document, so this only fails if schema and types disagree.
-    serde_json::from_value(value.clone()).map_err(|e| {
+    T::deserialize(value).map_err(|e| {
         IngestError::Store(StoreError::Corrupt(format!(
             "schema-valid document does not fit its type: {e}"
         )))
