@@ -626,19 +626,19 @@ async fn reports_stored_before_figure_facts_existed_are_packed_by_their_migratio
 }
 
 #[tokio::test]
-async fn packs_of_an_older_layout_are_read_from_their_rows_and_packed_again_by_migration_m0011() {
+async fn packs_of_an_older_layout_are_read_from_their_rows_and_packed_again_by_migration_m0012() {
     let hub = TestHub::start().await;
     fixture(&hub).await;
     let ids = hub.report_ids().await;
     let rows = row_values(&hub, &ids).await;
-    let dashboard = "{ dashboard(year: 2025) { costAvoidanceUsd byCountry { country costAvoidanceUsd ratings { met progress noProgress noData } } } }";
+    let dashboard = "{ dashboard(year: 2025) { costAvoidanceUsd commonServicesActive byServiceLine { serviceLine commonServices } byCountry { country costAvoidanceUsd onTime ratings { met progress noProgress noData } } } }";
     let before = hub
         .query_ok(Some(&hub.admin_token), dashboard, json!({}))
         .await;
-    // Every pack in a layout this build does not read (format 1, as m0010 wrote them).
+    // Every pack in a layout this build does not read (format 2, as m0011 wrote them).
     let old_layout = match hub.db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => "UPDATE figure_facts SET facts = '\\x01'::bytea",
-        _ => "UPDATE figure_facts SET facts = X'01'",
+        sea_orm::DatabaseBackend::Postgres => "UPDATE figure_facts SET facts = '\\x02'::bytea",
+        _ => "UPDATE figure_facts SET facts = X'02'",
     };
     hub.sql(old_layout).await;
     assert_eq!(figure_values(&hub, &ids).await, rows);
@@ -648,7 +648,7 @@ async fn packs_of_an_older_layout_are_read_from_their_rows_and_packed_again_by_m
         .await;
     assert_eq!(read_from_rows, before);
 
-    hub.sql("DELETE FROM seaql_migrations WHERE version LIKE 'm0011%'")
+    hub.sql("DELETE FROM seaql_migrations WHERE version LIKE 'm0012%'")
         .await;
     hub_store::db::migrate(&hub.db).await.unwrap();
     assert_eq!(

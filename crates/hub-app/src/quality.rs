@@ -18,7 +18,7 @@ use serde_json::json;
 
 use crate::audit::{self, Change};
 use crate::error::{AppError, AppResult};
-use crate::figures::dataset::{Dataset, visible};
+use crate::figures::dataset::{Dataset, Parts, visible};
 use crate::figures::quality::{DataQualityReport, data_quality_report};
 use crate::figures::{parse_range, quarters_of, today};
 use crate::{App, Caller};
@@ -442,7 +442,10 @@ impl App {
             &reference,
             &viewer,
             &quarters,
-            None,
+            Parts {
+                kpis: None,
+                services: false,
+            },
             None,
             today(),
         )

@@ -97,8 +97,11 @@ fn sum_weights(weights: impl Iterator<Item = Option<Decimal>>) -> Result<Option<
 /// first (each share is at most the largest value, so their sum fits).
 fn mean(values: impl Iterator<Item = Decimal> + Clone) -> Option<Decimal> {
     let count = values.clone().count();
-    if count == 0 {
-        return None;
+    match count {
+        0 => return None,
+        // Most means in a figure are of one value (one per service and quarter): no division.
+        1 => return values.clone().next().map(round),
+        _ => {}
     }
     let count = Decimal::from(count);
     match checked_sum(values.clone()) {

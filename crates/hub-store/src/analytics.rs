@@ -2,21 +2,22 @@
 //! it stood at a time). The values, plans, targets and services of those revisions are read with
 //! the set-based readers of [`crate::submissions`], one query per kind (no N+1).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use hub_domain::access::Classification;
 use hub_domain::period::Period;
 use hub_domain::submission::DocumentType;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
+    QueryResult, QuerySelect, QueryTrait,
 };
 
 use crate::StoreError;
 use crate::codec::{parsed, parsed_opt};
-use crate::entity::submission;
-use crate::submissions::Source;
+use crate::entity::{figure_facts, submission};
+use crate::submissions::{Facts, FigureValue, ReportService, Source};
 
 /// The revision of a slice that counts, with what figures need to know about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +93,7 @@ fn pick(rows: Vec<Row>, as_of: Option<DateTime<Utc>>) -> Result<Vec<Counted>, St
         }
         match by_slice.get_mut(&row.slice_key) {
             Some((best, first)) => {
-                *first = (*first).min(row.received_at);
+                *first = Ord::min(*first, row.received_at);
                 if row.revision > best.revision {
                     *best = row;
                 }
@@ -125,6 +126,149 @@ fn pick(rows: Vec<Row>, as_of: Option<DateTime<Utc>>) -> Result<Vec<Counted>, St
             })
         })
         .collect()
+}
+
+/// What figures read of the kpi-reports that count for some quarters.
+#[derive(Debug, Default)]
+pub struct ReportFacts {
+    pub reports: Vec<Counted>,
+    /// Their values (of the KPIs asked for), by report then in document order.
+    pub values: Vec<FigureValue>,
+    /// Their common services, when asked for.
+    pub services: Vec<ReportService>,
+}
+
+/// The kpi-reports that count for `periods` (now, or as of a time), with their values of `kpis`
+/// (all when `None`) and, when `with_services`, their common services. Now, it is one query:
+/// each current report with its packed facts and when its slice's first revision arrived.
+pub async fn report_facts(
+    db: &impl ConnectionTrait,
+    periods: &[Period],
+    as_of: Option<DateTime<Utc>>,
+    kpis: Option<&[String]>,
+    with_services: bool,
+) -> Result<ReportFacts, StoreError> {
+    let mut facts = Facts::wanting(kpis, with_services);
+    let reports = match as_of {
+        Some(_) => {
+            let reports = counted_reports(db, periods, as_of).await?;
+            let ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
+            for chunk in ids.chunks(crate::submissions::IN_CHUNK) {
+                let packs = packs_of(db, chunk).await?;
+                facts
+                    .unpack(db, chunk.iter().map(|id| (*id, packs.get(id).cloned())))
+                    .await?;
+            }
+            reports
+        }
+        None if periods.is_empty() => Vec::new(),
+        None => {
+            let mut reports = Vec::new();
+            let mut packs = Vec::new();
+            let rows = db.query_all(&current_with_packs(periods)).await?;
+            for row in rows {
+                let (counted, pack) = current_row(&row)?;
+                packs.push((counted.id, pack));
+                reports.push(counted);
+            }
+            facts.unpack(db, packs).await?;
+            reports
+        }
+    };
+    Ok(ReportFacts {
+        reports,
+        values: facts.values,
+        services: facts.services,
+    })
+}
+
+/// The packs of some reports, by report.
+async fn packs_of(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<u8>>, StoreError> {
+    let query = figure_facts::Entity::find()
+        .filter(figure_facts::Column::SubmissionId.is_in(ids.iter().copied()))
+        .into_query();
+    let mut packs = HashMap::with_capacity(ids.len());
+    for row in db.query_all(&query).await? {
+        packs.insert(row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+    }
+    Ok(packs)
+}
+
+/// The columns of [`current_with_packs`], in the order [`current_row`] reads them.
+const CURRENT: [submission::Column; 12] = [
+    submission::Column::Id,
+    submission::Column::Country,
+    submission::Column::Period,
+    submission::Column::Revision,
+    submission::Column::Classification,
+    submission::Column::ReceivedAt,
+    submission::Column::SourceKind,
+    submission::Column::SourceId,
+    submission::Column::SourceName,
+    submission::Column::Currency,
+    submission::Column::RejectedValues,
+    submission::Column::SliceKey,
+];
+
+/// The current kpi-reports of `periods`, each with when its slice's first revision arrived
+/// and its pack (none for a report without one).
+fn current_with_packs(periods: &[Period]) -> SelectStatement {
+    let earlier = Alias::new("earlier");
+    let first_received = Query::select()
+        .expr(Expr::col((earlier.clone(), submission::Column::ReceivedAt)).min())
+        .from_as(submission::Entity, earlier.clone())
+        .and_where(
+            Expr::col((earlier, submission::Column::SliceKey))
+                .equals((submission::Entity, submission::Column::SliceKey)),
+        )
+        .to_owned();
+    Query::select()
+        .columns(CURRENT.map(|c| (submission::Entity, c)))
+        .expr(Expr::SubQuery(None, Box::new(first_received.into())))
+        .column((figure_facts::Entity, figure_facts::Column::Facts))
+        .from(submission::Entity)
+        .left_join(
+            figure_facts::Entity,
+            Expr::col((figure_facts::Entity, figure_facts::Column::SubmissionId))
+                .equals((submission::Entity, submission::Column::Id)),
+        )
+        .and_where(
+            Expr::col((submission::Entity, submission::Column::DocumentType))
+                .eq(DocumentType::KpiReport.as_str()),
+        )
+        .and_where(Expr::col((submission::Entity, submission::Column::IsCurrent)).eq(true))
+        .and_where(
+            Expr::col((submission::Entity, submission::Column::Period))
+                .is_in(periods.iter().map(ToString::to_string)),
+        )
+        .order_by((submission::Entity, submission::Column::Id), Order::Asc)
+        .to_owned()
+}
+
+/// A row of [`current_with_packs`].
+fn current_row(row: &QueryResult) -> Result<(Counted, Option<Vec<u8>>), StoreError> {
+    let text = |i: usize| row.try_get_by_index::<String>(i);
+    let counted = Counted {
+        id: row.try_get_by_index(0)?,
+        country: text(1)?,
+        period: parsed_opt(row.try_get_by_index::<Option<String>>(2)?.as_deref())?,
+        cycle: None,
+        revision: row.try_get_by_index(3)?,
+        classification: parsed(&text(4)?)?,
+        received_at: row.try_get_by_index(5)?,
+        source: Source {
+            kind: parsed(&text(6)?)?,
+            id: row.try_get_by_index(7)?,
+            name: text(8)?,
+        },
+        currency: row.try_get_by_index(9)?,
+        rejected_values: row.try_get_by_index(10)?,
+        first_received_at: row.try_get_by_index(12)?,
+    };
+    Ok((counted, row.try_get_by_index(13)?))
 }
 
 /// The KPI reports that count for `periods`, now or as of a time.

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use foldhash::fast::RandomState as Fast;
 
 use hub_domain::Decimal;
 use hub_domain::access::Viewer;
@@ -148,7 +149,7 @@ fn add_into(total: &mut Decimal, amount: Decimal, overflow: &mut i32) {
 /// Planned cost avoidance in USD by (country, service line), from the current BOS of each
 /// country, at the year's December rate by the currency policy.
 fn planned(
-    rows: Vec<PlannedCa>,
+    rows: &[PlannedCa],
     reference: &Reference,
     args: &DashboardArgs,
     quality: &mut Quality,
@@ -194,29 +195,27 @@ fn planned(
 /// Rates a country's KPIs: each (KPI, common service) reported with a baseline and target, and
 /// each BOS target of the year, against the value of the period. A BOS target without a
 /// reported value is `NO_DATA`.
-fn ratings(
-    bos: &BosInputs,
-    dataset: &Dataset,
+fn ratings<'a>(
+    bos: &'a BosInputs,
+    dataset: &'a Dataset,
     args: &DashboardArgs,
     period: Period,
-) -> HashMap<String, RatingCounts> {
-    // Keys borrow from the facts: thousands of values, no copies. Counts add up per country,
-    // so the groups need no order.
+) -> HashMap<&'a str, RatingCounts, Fast> {
+    // Keys borrow from the facts: thousands of values, no copies, hashed by a fast keyed hash.
+    // Counts add up per country, so the groups need no order.
     type Key<'a> = (&'a str, &'a str, Option<&'a str>);
-    let mut groups: HashMap<Key<'_>, Vec<&FigureValue>> = HashMap::new();
-    for (kpi, facts) in &dataset.facts {
-        for fact in facts {
-            if args.service_line.is_some() && fact.service_line != args.service_line {
-                continue;
-            }
-            groups
-                .entry((&*fact.country, kpi.as_str(), fact.common_service.as_deref()))
-                .or_default()
-                .push(fact);
+    let mut groups: HashMap<Key<'_>, Vec<&FigureValue>, Fast> = HashMap::default();
+    for fact in &dataset.values {
+        if args.service_line.is_some() && fact.service_line != args.service_line {
+            continue;
         }
+        groups
+            .entry((&*fact.country, &*fact.kpi, fact.common_service.as_deref()))
+            .or_default()
+            .push(fact);
     }
-    let mut counts: HashMap<String, RatingCounts> = HashMap::new();
-    let mut rated: HashSet<Key<'_>> = HashSet::new();
+    let mut counts: HashMap<&str, RatingCounts, Fast> = HashMap::default();
+    let mut rated: HashSet<Key<'_>, Fast> = HashSet::default();
     for (&(country, kpi, service), facts) in &groups {
         let Some(definition) = dataset.kpis.get(kpi) else {
             continue;
@@ -224,7 +223,7 @@ fn ratings(
         let figure = country_figure(definition, period, facts);
         if let (Some(b), Some(t)) = (figure.baseline, figure.target) {
             let (_, rating) = progress(figure.value.value, b, t, definition.direction);
-            counts.entry(country.to_owned()).or_default().add(rating);
+            counts.entry(country).or_default().add(rating);
             rated.insert((country, kpi, service));
         }
     }
@@ -264,7 +263,7 @@ fn ratings(
         let facts = groups.get(&key).map_or(&[][..], Vec::as_slice);
         let actual = country_figure(definition, period, facts).value.value;
         let (_, rating) = progress(actual, baseline, goal, definition.direction);
-        counts.entry(country.to_owned()).or_default().add(rating);
+        counts.entry(country).or_default().add(rating);
         rated.insert(key);
     }
     counts
@@ -309,8 +308,7 @@ impl BosInputs {
 }
 
 /// Computes the dashboard from a dataset of the period's quarters and the year's BOS.
-pub async fn dashboard(
-    db: &Db,
+pub fn dashboard(
     reference: &Reference,
     dataset: &Dataset,
     bos: BosInputs,
@@ -367,30 +365,30 @@ pub async fn dashboard(
             latest.insert(country.as_str(), report);
         }
     }
-    let latest_ids: Vec<i64> = latest.values().map(|r| r.id).collect();
+    let country_of: HashMap<i64, &str> = latest.iter().map(|(c, r)| (r.id, *c)).collect();
     let mut active: HashMap<(String, ServiceLine), i32> = HashMap::new();
-    for service in submissions::services_of(db, &latest_ids).await? {
+    for service in &dataset.services {
         let line = service.service_line;
-        if service.status == Some(CommonServiceStatus::Active)
+        if let Some(country) = country_of.get(&service.submission_id)
+            && service.status == Some(CommonServiceStatus::Active)
             && args.service_line.is_none_or(|l| l == line)
         {
-            *active.entry((service.country.clone(), line)).or_default() += 1;
+            *active.entry(((*country).to_owned(), line)).or_default() += 1;
         }
     }
 
     let ratings = ratings(&bos, dataset, args, period);
-    let planned = planned(bos.planned, reference, args, &mut quality)?;
+    let planned = planned(&bos.planned, reference, args, &mut quality)?;
 
     // Data quality beyond rates: missing weights, rejected values, late and missing reports.
     let mut missing_weight = 0;
-    for (kpi, facts) in &dataset.facts {
+    for (kpi, facts) in dataset.facts_by_kpi() {
         let weighted = dataset
             .kpis
             .get(kpi)
             .is_some_and(|k| k.spatial == hub_domain::catalogue::SpatialAggregation::WeightedMean);
         if weighted {
             missing_weight += facts
-                .iter()
                 .filter(|f| quarters.contains(&f.period) && f.denominator.is_none())
                 .count();
         }
@@ -474,7 +472,7 @@ pub async fn dashboard(
             quarters_reported: reported_quarters,
             quarters_due: i32::try_from(due.len()).unwrap_or(i32::MAX),
             stale: stale_countries.contains(&code),
-            ratings: ratings.get(&code).cloned().unwrap_or_default(),
+            ratings: ratings.get(code.as_str()).cloned().unwrap_or_default(),
             country: code,
         });
     }

@@ -150,10 +150,9 @@ impl Quality {
     }
 }
 
-/// One country's combined figure (value, reported value, baseline and target) for a period.
+/// One country's combined figure (value, baseline and target) for a period.
 pub(crate) struct CountryFigure {
     pub value: Combined,
-    pub reported: Combined,
     pub baseline: Option<Decimal>,
     pub target: Option<Decimal>,
 }
@@ -164,81 +163,117 @@ pub(crate) fn country_figure(
     period: Period,
     facts: &[&FigureValue],
 ) -> CountryFigure {
-    let spatial = definition.spatial;
-    // Computed for every (country, KPI, service) of a dashboard, so nothing is allocated per
-    // quarter: one buffer holds the inputs of each combination in turn.
-    let mut buffer: Vec<Weighted> = Vec::with_capacity(facts.len());
-    let mut combined = |inputs: &mut dyn Iterator<Item = Weighted>| {
-        buffer.clear();
-        buffer.extend(inputs);
-        combine(spatial, &buffer)
-    };
-    let empty = QuarterValue {
-        quarter: 0,
-        combined: Combined::default(),
-    };
-    let (mut value_quarters, mut reported_quarters) = ([empty; 4], [empty; 4]);
-    let mut present = 0;
+    let mut buffer = Buffer::with_capacity(facts.len());
+    let value = buffer.measure(definition, period, facts, |f| {
+        f.value.map(|v| Weighted::new(v, f.denominator))
+    });
     // Goals are yearly or standing: the latest quarter that states them applies.
     let mut goals = None;
-    for quarter in 1..=4 {
-        let of_quarter = || {
-            facts.iter().filter(
-                move |f| matches!(f.period, Period::Quarter { quarter: q, .. } if q == quarter),
-            )
-        };
-        if of_quarter().next().is_none() {
+    for quarter in (1..=4).rev() {
+        let with_goals =
+            || of_quarter(facts, quarter).filter(|f| f.baseline.is_some() && f.target.is_some());
+        if with_goals().next().is_none() {
             continue;
         }
-        value_quarters[present] = QuarterValue {
-            quarter,
-            combined: combined(
-                &mut of_quarter().filter_map(|f| f.value.map(|v| Weighted::new(v, f.denominator))),
-            ),
-        };
-        reported_quarters[present] = QuarterValue {
-            quarter,
-            combined: combined(
-                &mut of_quarter().map(|f| Weighted::new(f.reported_value, f.denominator)),
-            ),
-        };
-        present += 1;
-        let with_goals = || of_quarter().filter(|f| f.baseline.is_some() && f.target.is_some());
-        let baseline = combined(
-            &mut with_goals().filter_map(|f| f.baseline.map(|b| Weighted::new(b, f.denominator))),
+        let spatial = definition.spatial;
+        let baseline = buffer.combine(
+            spatial,
+            with_goals().filter_map(|f| f.baseline.map(|b| Weighted::new(b, f.denominator))),
         );
-        let target = combined(
-            &mut with_goals().filter_map(|f| f.target.map(|t| Weighted::new(t, f.denominator))),
+        let target = buffer.combine(
+            spatial,
+            with_goals().filter_map(|f| f.target.map(|t| Weighted::new(t, f.denominator))),
         );
         if let Some(both) = baseline.value.zip(target.value) {
             goals = Some(both);
+            break;
         }
     }
-    let (value_quarters, reported_quarters) =
-        (&value_quarters[..present], &reported_quarters[..present]);
-    let (value, reported) = if period.is_quarter() {
-        (
-            value_quarters
-                .first()
-                .map(|q| q.combined)
-                .unwrap_or_default(),
-            reported_quarters
-                .first()
-                .map(|q| q.combined)
-                .unwrap_or_default(),
-        )
-    } else {
-        (
-            temporal(definition.temporal, value_quarters),
-            temporal(definition.temporal, reported_quarters),
-        )
-    };
     let (baseline, target) = goals.map_or((None, None), |(b, t)| (Some(b), Some(t)));
     CountryFigure {
         value,
-        reported,
         baseline,
         target,
+    }
+}
+
+/// The reported values of one country's facts for `period` combined as its figure is, in the
+/// reporting currency and unit.
+pub(crate) fn country_reported(
+    definition: &KpiDefinition,
+    period: Period,
+    facts: &[&FigureValue],
+) -> Combined {
+    Buffer::with_capacity(facts.len()).measure(definition, period, facts, |f| {
+        Some(Weighted::new(f.reported_value, f.denominator))
+    })
+}
+
+/// The facts of one quarter.
+fn of_quarter<'a, 'f>(
+    facts: &'a [&'f FigureValue],
+    quarter: u8,
+) -> impl Iterator<Item = &'f FigureValue> + use<'a, 'f> {
+    facts
+        .iter()
+        .copied()
+        .filter(move |f| matches!(f.period, Period::Quarter { quarter: q, .. } if q == quarter))
+}
+
+/// The inputs of one combination. Figures are computed for every (country, KPI, service) of a
+/// dashboard, so nothing is allocated per quarter: one buffer holds each combination's inputs
+/// in turn.
+struct Buffer(Vec<Weighted>);
+
+impl Buffer {
+    fn with_capacity(n: usize) -> Self {
+        Self(Vec::with_capacity(n))
+    }
+
+    fn combine(
+        &mut self,
+        rule: SpatialAggregation,
+        inputs: impl Iterator<Item = Weighted>,
+    ) -> Combined {
+        self.0.clear();
+        self.0.extend(inputs);
+        combine(rule, &self.0)
+    }
+
+    /// `measure` of the facts combined for `period`: each quarter by the KPI's spatial rule,
+    /// then the quarters of a year by its temporal rule (quarters without facts left out).
+    fn measure(
+        &mut self,
+        definition: &KpiDefinition,
+        period: Period,
+        facts: &[&FigureValue],
+        measure: impl Fn(&FigureValue) -> Option<Weighted>,
+    ) -> Combined {
+        let empty = QuarterValue {
+            quarter: 0,
+            combined: Combined::default(),
+        };
+        let mut quarters = [empty; 4];
+        let mut present = 0;
+        for quarter in 1..=4 {
+            if of_quarter(facts, quarter).next().is_none() {
+                continue;
+            }
+            quarters[present] = QuarterValue {
+                quarter,
+                combined: self.combine(
+                    definition.spatial,
+                    of_quarter(facts, quarter).filter_map(&measure),
+                ),
+            };
+            present += 1;
+        }
+        let quarters = &quarters[..present];
+        if period.is_quarter() {
+            quarters.first().map(|q| q.combined).unwrap_or_default()
+        } else {
+            temporal(definition.temporal, quarters)
+        }
     }
 }
 
@@ -335,7 +370,7 @@ pub fn regional_kpi(
             country: country.to_string(),
             value: figure.value.value,
             reported_value: if currencies.len() <= 1 {
-                figure.reported.value
+                country_reported(definition, period, &facts).value
             } else {
                 None
             },

@@ -27,7 +27,7 @@ use hub_domain::period::Period;
 use self::cache::Cached;
 use self::completeness::CountryCompleteness;
 use self::dashboard::{BosInputs, DashboardArgs, RegionalDashboard};
-use self::dataset::Dataset;
+use self::dataset::{Dataset, Parts};
 use self::kpi::RegionalKpiValue;
 use crate::error::{AppError, AppResult};
 use crate::reference::kpi_of;
@@ -119,7 +119,10 @@ impl App {
                     &reference,
                     &viewer,
                     &period.quarters(),
-                    Some(&[definition.code.to_string()]),
+                    Parts {
+                        kpis: Some(&[definition.code.to_string()]),
+                        services: false,
+                    },
                     as_of,
                     today,
                 )
@@ -174,7 +177,10 @@ impl App {
                     &reference,
                     &viewer,
                     &quarters_of(&periods),
-                    Some(&[definition.code.to_string()]),
+                    Parts {
+                        kpis: Some(&[definition.code.to_string()]),
+                        services: false,
+                    },
                     None,
                     today,
                 )
@@ -250,7 +256,10 @@ impl App {
                         &reference,
                         &viewer,
                         &quarters,
-                        None,
+                        Parts {
+                            kpis: None,
+                            services: true,
+                        },
                         as_of,
                         today,
                     )),
@@ -266,10 +275,8 @@ impl App {
                     quarter,
                     service_line,
                 };
-                Ok(Cached::Dashboard(Arc::new(
-                    dashboard::dashboard(self.db(), &reference, &dataset, bos, &args, &stale)
-                        .await?,
-                )))
+                let d = dashboard::dashboard(&reference, &dataset, bos, &args, &stale)?;
+                Ok(Cached::Dashboard(Arc::new(d)))
             })
             .await
             .and_then(Cached::into_dashboard)
@@ -308,7 +315,10 @@ impl App {
                     &reference,
                     &viewer,
                     &quarters,
-                    Some(&[]),
+                    Parts {
+                        kpis: Some(&[]),
+                        services: false,
+                    },
                     as_of,
                     today,
                 )

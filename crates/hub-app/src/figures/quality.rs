@@ -76,9 +76,8 @@ fn quarter(dataset: &Dataset, country: &str, period: Period) -> QualityQuarter {
     let flagged = |flag: ValueFlag| {
         count(
             dataset
-                .facts
-                .values()
-                .flatten()
+                .values
+                .iter()
                 .filter(|v| &*v.country == country && v.period == period && v.flags.contains(&flag))
                 .count(),
         )

@@ -2,37 +2,19 @@
 //! one row per report instead of one per value. Reports stored before this migration get
 //! theirs here; a report without one is still read from its value rows.
 
-use sea_orm::{ConnectionTrait, Statement};
 use sea_orm_migration::{prelude::*, schema::*};
 
-use crate::submissions::refresh_figure_facts;
+use crate::submissions::pack_stale_reports;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Packs (again) the figure facts of every kpi-report stored, a batch at a time.
+/// Packs the figure facts of every kpi-report stored without a pack of the current layout.
 pub(super) async fn pack_every_report(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
-    let db = manager.get_connection();
-    let rows = db
-        .query_all_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT id FROM submission WHERE document_type = 'kpi-report' ORDER BY id",
-        ))
-        .await?;
-    let ids = rows
-        .iter()
-        .map(|row| row.try_get_by_index::<i64>(0))
-        .collect::<Result<Vec<_>, _>>()?;
-    for batch in ids.chunks(BATCH) {
-        refresh_figure_facts(db, batch)
-            .await
-            .map_err(|e| DbErr::Migration(format!("packing figure facts: {e}")))?;
-    }
-    Ok(())
+    pack_stale_reports(manager.get_connection())
+        .await
+        .map_err(|e| DbErr::Migration(format!("packing figure facts: {e}")))
 }
-
-/// Reports packed per batch while backfilling.
-const BATCH: usize = 200;
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

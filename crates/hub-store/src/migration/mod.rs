@@ -14,6 +14,7 @@ mod m0008_web_sessions;
 mod m0009_data_quality;
 mod m0010_figure_facts;
 mod m0011_figure_facts_layout_2;
+mod m0012_figure_reads;
 
 /// The hub's migrations, in order.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_data_quality::Migration),
             Box::new(m0010_figure_facts::Migration),
             Box::new(m0011_figure_facts_layout_2::Migration),
+            Box::new(m0012_figure_reads::Migration),
         ]
     }
 }

@@ -12,17 +12,17 @@ use hub_domain::Decimal;
 use hub_domain::access::Classification;
 use hub_domain::catalogue::ServiceLine;
 use hub_domain::period::{Month, Period};
-use hub_domain::submission::ValueFlag;
-use sea_orm::sea_query::SelectStatement;
+use hub_domain::submission::{CommonServiceStatus, DocumentType, ValueFlag};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Order, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QueryResult, QuerySelect, QueryTrait, Set,
 };
 
-use super::{IN_CHUNK, pack};
+use super::{IN_CHUNK, pack, services_of};
 use crate::StoreError;
 use crate::codec::{json_vocab, parsed, parsed_opt};
-use crate::entity::{figure_facts, kpi_value};
+use crate::entity::{figure_facts, kpi_value, submission};
 
 /// A stored KPI value as figures see it. Its texts are shared: the values unpacked from one
 /// report point to one copy of each code.
@@ -50,6 +50,16 @@ pub struct FigureValue {
     pub denominator: Option<Decimal>,
     pub classification: Classification,
     pub flags: Vec<ValueFlag>,
+}
+
+/// A common service as a kpi-report listed it, as figures see it (the dashboard counts the
+/// active ones of each country's latest report).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportService {
+    pub submission_id: i64,
+    pub service_id: Arc<str>,
+    pub service_line: ServiceLine,
+    pub status: Option<CommonServiceStatus>,
 }
 
 /// The columns read, in the order [`decode`] takes them.
@@ -143,42 +153,124 @@ pub async fn figure_values_of(
     submission_ids: &[i64],
     kpis: Option<&[String]>,
 ) -> Result<Vec<FigureValue>, StoreError> {
-    let wanted: Option<HashSet<&str>> = kpis.map(|k| k.iter().map(String::as_str).collect());
-    let mut out = Vec::new();
+    let mut facts = Facts::wanting(kpis, false);
     for chunk in submission_ids.chunks(IN_CHUNK) {
         let query = figure_facts::Entity::find()
             .filter(figure_facts::Column::SubmissionId.is_in(chunk.iter().copied()))
             .into_query();
         let mut packs: HashMap<i64, Vec<u8>> = HashMap::with_capacity(chunk.len());
         for row in db.query_all(&query).await? {
-            let bytes: Vec<u8> = row.try_get_by_index(1)?;
-            // A pack of another layout (an older build's) is read from its rows instead.
-            if pack::is_current(&bytes) {
-                packs.insert(row.try_get_by_index(0)?, bytes);
-            }
+            packs.insert(row.try_get_by_index(0)?, row.try_get_by_index(1)?);
         }
-        let unpacked: Vec<i64> = chunk
-            .iter()
-            .copied()
-            .filter(|id| !packs.contains_key(id))
-            .collect();
-        let mut from_rows: HashMap<i64, Vec<FigureValue>> = HashMap::new();
-        if !unpacked.is_empty() {
-            for value in figure_values_from_rows(db, &unpacked, kpis).await? {
-                from_rows
-                    .entry(value.submission_id)
-                    .or_default()
-                    .push(value);
-            }
-        }
-        for id in chunk {
-            match packs.remove(id) {
-                Some(bytes) => pack::decode_into(&bytes, *id, wanted.as_ref(), &mut out)?,
-                None => out.extend(from_rows.remove(id).unwrap_or_default()),
-            }
+        let reports = chunk.iter().map(|id| (*id, packs.remove(id)));
+        facts.unpack(db, reports).await?;
+    }
+    Ok(facts.values)
+}
+
+/// The values and common services figures read of some reports, gathered from their packs (or
+/// their rows, for a report without a pack of the layout this build reads).
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// By report (in the order unpacked), then in document order.
+    pub values: Vec<FigureValue>,
+    /// Empty unless asked for.
+    pub services: Vec<ReportService>,
+    kpis: Option<Vec<String>>,
+    with_services: bool,
+}
+
+impl Facts {
+    /// Gathers the values of `kpis` (all when `None`), and the services when `with_services`.
+    pub fn wanting(kpis: Option<&[String]>, with_services: bool) -> Self {
+        Self {
+            kpis: kpis.map(<[String]>::to_vec),
+            with_services,
+            ..Self::default()
         }
     }
-    Ok(out)
+
+    /// Adds the facts of `reports`, each with its pack when it has one.
+    pub async fn unpack(
+        &mut self,
+        db: &impl ConnectionTrait,
+        reports: impl IntoIterator<Item = (i64, Option<Vec<u8>>)>,
+    ) -> Result<(), StoreError> {
+        let wanted: Option<HashSet<&str>> = self
+            .kpis
+            .as_ref()
+            .map(|k| k.iter().map(String::as_str).collect());
+        let reports: Vec<(i64, Option<Vec<u8>>)> = reports.into_iter().collect();
+        if wanted.is_none() {
+            // Thousands of values: room for all at once, not grown (and copied) as they come.
+            let count: usize = reports
+                .iter()
+                .filter_map(|(_, pack)| pack.as_deref().and_then(pack::value_count))
+                .sum();
+            self.values.reserve_exact(count);
+        }
+        let first = self.values.len();
+        // Where each report's values are: a range of `values`, or its rows.
+        let mut order: Vec<(i64, Option<std::ops::Range<usize>>)> = Vec::new();
+        let mut unpacked = Vec::new();
+        for (id, pack) in reports {
+            // A pack of another layout (an older build's) is read from its rows instead.
+            match pack.filter(|bytes| pack::is_current(bytes)) {
+                Some(bytes) => {
+                    let start = self.values.len();
+                    pack::decode_into(
+                        &bytes,
+                        id,
+                        wanted.as_ref(),
+                        &mut self.values,
+                        self.with_services.then_some(&mut self.services),
+                    )?;
+                    order.push((id, Some(start..self.values.len())));
+                }
+                None => {
+                    unpacked.push(id);
+                    order.push((id, None));
+                }
+            }
+        }
+        if unpacked.is_empty() {
+            return Ok(());
+        }
+        // Rare (packs of an older layout): the values are put back in the order of the reports.
+        let mut from_rows: HashMap<i64, Vec<FigureValue>> = HashMap::new();
+        for value in figure_values_from_rows(db, &unpacked, self.kpis.as_deref()).await? {
+            from_rows
+                .entry(value.submission_id)
+                .or_default()
+                .push(value);
+        }
+        let unpacked_values = self.values.split_off(first);
+        for (id, range) in order {
+            match range {
+                Some(range) => self
+                    .values
+                    .extend_from_slice(&unpacked_values[range.start - first..range.end - first]),
+                None => self
+                    .values
+                    .extend(from_rows.remove(&id).unwrap_or_default()),
+            }
+        }
+        if self.with_services {
+            self.services
+                .extend(
+                    services_of(db, &unpacked)
+                        .await?
+                        .into_iter()
+                        .map(|s| ReportService {
+                            submission_id: s.submission_id,
+                            service_id: s.service_id.into(),
+                            service_line: s.service_line,
+                            status: s.status,
+                        }),
+                );
+        }
+        Ok(())
+    }
 }
 
 /// Stores the packed figure facts of a new submission, in the caller's transaction.
@@ -186,8 +278,9 @@ pub(crate) async fn write_figure_facts(
     db: &impl ConnectionTrait,
     submission_id: i64,
     values: &[FigureValue],
+    services: &[ReportService],
 ) -> Result<(), StoreError> {
-    if let Some(facts) = pack::encode(values) {
+    if let Some(facts) = pack::encode(values, services) {
         figure_facts::ActiveModel {
             submission_id: Set(submission_id),
             facts: Set(facts),
@@ -209,16 +302,76 @@ pub async fn refresh_figure_facts(
             .filter(figure_facts::Column::SubmissionId.is_in(chunk.iter().copied()))
             .exec(db)
             .await?;
-        let mut by_submission: BTreeMap<i64, Vec<FigureValue>> = BTreeMap::new();
+        let mut by_submission: BTreeMap<i64, (Vec<FigureValue>, Vec<ReportService>)> =
+            BTreeMap::new();
         for value in figure_values_from_rows(db, chunk, None).await? {
             by_submission
                 .entry(value.submission_id)
                 .or_default()
+                .0
                 .push(value);
         }
-        for (id, values) in by_submission {
-            write_figure_facts(db, id, &values).await?;
+        for service in services_of(db, chunk).await? {
+            if let Some((_, services)) = by_submission.get_mut(&service.submission_id) {
+                services.push(ReportService {
+                    submission_id: service.submission_id,
+                    service_id: service.service_id.into(),
+                    service_line: service.service_line,
+                    status: service.status,
+                });
+            }
         }
+        for (id, (values, services)) in by_submission {
+            write_figure_facts(db, id, &values, &services).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Reports packed per batch by [`pack_stale_reports`].
+const PACK_BATCH: usize = 200;
+
+/// Packs the figure facts of every kpi-report that has none, or one of a layout this build does
+/// not read, from its rows, a batch at a time (the migrations that change the layout run it).
+pub async fn pack_stale_reports(db: &impl ConnectionTrait) -> Result<(), StoreError> {
+    let query = sea_orm::sea_query::Query::select()
+        .column((submission::Entity, submission::Column::Id))
+        .from(submission::Entity)
+        .left_join(
+            figure_facts::Entity,
+            Expr::col((figure_facts::Entity, figure_facts::Column::SubmissionId))
+                .equals((submission::Entity, submission::Column::Id)),
+        )
+        .and_where(
+            Expr::col((submission::Entity, submission::Column::DocumentType))
+                .eq(DocumentType::KpiReport.as_str()),
+        )
+        .cond_where(
+            sea_orm::Condition::any()
+                .add(
+                    Expr::col((figure_facts::Entity, figure_facts::Column::SubmissionId)).is_null(),
+                )
+                .add(
+                    Func::cust("substr")
+                        .arg(Expr::col((
+                            figure_facts::Entity,
+                            figure_facts::Column::Facts,
+                        )))
+                        .arg(1)
+                        .arg(1)
+                        .ne(vec![pack::FORMAT]),
+                ),
+        )
+        .order_by((submission::Entity, submission::Column::Id), Order::Asc)
+        .to_owned();
+    let ids = db
+        .query_all(&query)
+        .await?
+        .iter()
+        .map(|row| row.try_get_by_index::<i64>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    for batch in ids.chunks(PACK_BATCH) {
+        refresh_figure_facts(db, batch).await?;
     }
     Ok(())
 }

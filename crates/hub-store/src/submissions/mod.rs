@@ -435,7 +435,17 @@ pub async fn insert_current(
                 flags: v.flags.clone(),
             })
             .collect();
-        write_figure_facts(db, id, &facts).await?;
+        let services: Vec<ReportService> = new
+            .services
+            .iter()
+            .map(|s| ReportService {
+                submission_id: id,
+                service_id: s.service_id.as_str().into(),
+                service_line: s.service_line,
+                status: s.status,
+            })
+            .collect();
+        write_figure_facts(db, id, &facts, &services).await?;
     }
 
     let planned = new
