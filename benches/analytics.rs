@@ -3,7 +3,8 @@
 //! services × 14 KPIs (21,840 values) through the application, then times `dashboard`
 //! and `regionalKpi` cold (cache cleared) and warm, beside one hand-written SQL query answering
 //! the core of the same question over the same tables (the floor). Prints Markdown for
-//! docs/benchmarks.md.
+//! docs/benchmarks.md. `HUB_BENCH_COLD_RUNS` (default 10) sets how many cold dashboards are
+//! timed: a few thousand give a profiler (`perf record -p`) something to see.
 
 #![expect(clippy::expect_used, reason = "benchmarks fail loudly")]
 
@@ -55,7 +56,11 @@ fn main() {
             let analyst = analyst(app).await;
             let year = "('2025-Q1','2025-Q2','2025-Q3','2025-Q4')";
 
-            let cold = time_n(10, || async {
+            let cold_runs = std::env::var("HUB_BENCH_COLD_RUNS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(10);
+            let cold = time_n(cold_runs, || async {
                 app.forget_figures();
                 app.dashboard(&analyst, 2025, None, None, None).await.expect("dashboard");
             }).await;
