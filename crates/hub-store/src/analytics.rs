@@ -198,7 +198,7 @@ async fn packs_of(
 }
 
 /// The columns of [`current_with_packs`], in the order [`current_row`] reads them.
-const CURRENT: [submission::Column; 12] = [
+const CURRENT: [submission::Column; 11] = [
     submission::Column::Id,
     submission::Column::Country,
     submission::Column::Period,
@@ -210,7 +210,6 @@ const CURRENT: [submission::Column; 12] = [
     submission::Column::SourceName,
     submission::Column::Currency,
     submission::Column::RejectedValues,
-    submission::Column::SliceKey,
 ];
 
 /// The current kpi-reports of `periods`, each with when its slice's first revision arrived
@@ -266,9 +265,9 @@ fn current_row(row: &QueryResult) -> Result<(Counted, Option<Vec<u8>>), StoreErr
         },
         currency: row.try_get_by_index(9)?,
         rejected_values: row.try_get_by_index(10)?,
-        first_received_at: row.try_get_by_index(12)?,
+        first_received_at: row.try_get_by_index(11)?,
     };
-    Ok((counted, row.try_get_by_index(13)?))
+    Ok((counted, row.try_get_by_index(12)?))
 }
 
 /// The KPI reports that count for `periods`, now or as of a time.

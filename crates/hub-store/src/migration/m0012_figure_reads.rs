@@ -3,7 +3,9 @@
 //! rows), and submissions are found by (document type, period) and (document type, cycle) through
 //! indexes. Without them, finding the reports of a year scanned every submission, raw document
 //! included (on SQLite, a later column of a row with a large document is read through its
-//! overflow pages).
+//! overflow pages). When a slice's first revision arrived is read from (slice key, received at):
+//! without it PostgreSQL took the minimum by walking `received_at` from the oldest, filtering
+//! slice keys, 0.8 ms per report (430 ms for a year of 130 countries, against 2 ms with it).
 
 use sea_orm_migration::prelude::*;
 
@@ -20,6 +22,7 @@ impl MigrationTrait for Migration {
         for columns in [
             ["document_type", "period"],
             ["document_type", "cycle_start"],
+            ["slice_key", "received_at"],
         ] {
             let mut stmt = Index::create();
             stmt.if_not_exists()
@@ -38,6 +41,7 @@ impl MigrationTrait for Migration {
         for name in [
             "submission_document_type_period",
             "submission_document_type_cycle_start",
+            "submission_slice_key_received_at",
         ] {
             manager
                 .drop_index(Index::drop().name(name).table("submission").to_owned())
