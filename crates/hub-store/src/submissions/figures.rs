@@ -19,7 +19,7 @@ use sea_orm::{
     QueryResult, QuerySelect, QueryTrait, Set,
 };
 
-use super::{IN_CHUNK, pack, services_of};
+use super::{CommonService, IN_CHUNK, pack, services_of};
 use crate::StoreError;
 use crate::codec::{json_vocab, parsed, parsed_opt};
 use crate::entity::{figure_facts, kpi_value, submission};
@@ -60,6 +60,18 @@ pub struct ReportService {
     pub service_id: Arc<str>,
     pub service_line: ServiceLine,
     pub status: Option<CommonServiceStatus>,
+}
+
+impl From<CommonService> for ReportService {
+    /// What figures keep of a stored common service row.
+    fn from(s: CommonService) -> Self {
+        ReportService {
+            submission_id: s.submission_id,
+            service_id: s.service_id.into(),
+            service_line: s.service_line,
+            status: s.status,
+        }
+    }
 }
 
 /// The columns read, in the order [`decode`] takes them.
@@ -256,18 +268,9 @@ impl Facts {
             }
         }
         if self.with_services {
+            let listed = services_of(db, &unpacked).await?;
             self.services
-                .extend(
-                    services_of(db, &unpacked)
-                        .await?
-                        .into_iter()
-                        .map(|s| ReportService {
-                            submission_id: s.submission_id,
-                            service_id: s.service_id.into(),
-                            service_line: s.service_line,
-                            status: s.status,
-                        }),
-                );
+                .extend(listed.into_iter().map(ReportService::from));
         }
         Ok(())
     }
@@ -313,12 +316,7 @@ pub async fn refresh_figure_facts(
         }
         for service in services_of(db, chunk).await? {
             if let Some((_, services)) = by_submission.get_mut(&service.submission_id) {
-                services.push(ReportService {
-                    submission_id: service.submission_id,
-                    service_id: service.service_id.into(),
-                    service_line: service.service_line,
-                    status: service.status,
-                });
+                services.push(service.into());
             }
         }
         for (id, (values, services)) in by_submission {
