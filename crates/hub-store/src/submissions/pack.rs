@@ -199,6 +199,11 @@ pub(crate) fn decode_into(
     out.reserve(usize::try_from(values).unwrap_or(0).min(bytes.len() / 20));
     for _ in 0..values {
         let kpi = table.required(&mut r)?;
+        if !table.keep[kpi] {
+            // A KPI not asked for (a series of one KPI reads 1 value in 14): stepped over.
+            r.skip_value()?;
+            continue;
+        }
         let reported_kpi = table.required(&mut r)?;
         let common_service = table.index(&mut r)?;
         let service_line = table.index(&mut r)?.map(|i| table.line(i)).transpose()?;
@@ -214,28 +219,26 @@ pub(crate) fn decode_into(
         let flags = (0..r.byte()?)
             .map(|_| table.required(&mut r).and_then(|i| table.flag(i)))
             .collect::<Result<Vec<_>, _>>()?;
-        if table.keep[kpi] {
-            out.push(FigureValue {
-                submission_id,
-                country: Arc::clone(&country),
-                period,
-                revision,
-                kpi: table.shared(kpi),
-                reported_kpi: table.shared(reported_kpi),
-                common_service: common_service.map(|i| table.shared(i)),
-                service_line,
-                value,
-                reported_value,
-                currency: currency.map(|i| table.shared(i)),
-                fx_rate,
-                fx_month,
-                baseline,
-                target,
-                denominator,
-                classification,
-                flags,
-            });
-        }
+        out.push(FigureValue {
+            submission_id,
+            country: Arc::clone(&country),
+            period,
+            revision,
+            kpi: table.shared(kpi),
+            reported_kpi: table.shared(reported_kpi),
+            common_service: common_service.map(|i| table.shared(i)),
+            service_line,
+            value,
+            reported_value,
+            currency: currency.map(|i| table.shared(i)),
+            fx_rate,
+            fx_month,
+            baseline,
+            target,
+            denominator,
+            classification,
+            flags,
+        });
     }
     let count = u16::from_le_bytes(r.array()?);
     let mut listed = Vec::with_capacity(usize::from(count));
@@ -382,6 +385,38 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Steps over the rest of a value whose KPI was just read, in the layout `decode_into`
+    /// reads it: two codes, the service line, value, reported value, currency, rate, rate month,
+    /// baseline, target, denominator, classification and flags.
+    fn skip_value(&mut self) -> Result<(), StoreError> {
+        self.take(6)?;
+        self.skip_decimal(true)?;
+        self.skip_decimal(false)?;
+        self.take(2)?;
+        self.skip_decimal(true)?;
+        self.take(2)?;
+        for _ in 0..3 {
+            self.skip_decimal(true)?;
+        }
+        self.take(2)?;
+        let flags = usize::from(self.byte()?);
+        self.take(2 * flags)?;
+        Ok(())
+    }
+
+    fn skip_decimal(&mut self, optional: bool) -> Result<(), StoreError> {
+        let head = self.byte()?;
+        if optional && head == NO_DECIMAL {
+            return Ok(());
+        }
+        let len = usize::from(self.byte()?);
+        if head & !SIGN > 28 || len > 12 {
+            return Err(corrupt("a bad decimal"));
+        }
+        self.take(len)?;
+        Ok(())
+    }
+
     /// The decimal whose head byte was just read.
     fn decimal_after(&mut self, head: u8) -> Result<Decimal, StoreError> {
         let scale = head & !SIGN;
@@ -468,6 +503,10 @@ mod tests {
         let only: HashSet<&str> = ["PROC.LEADTIME"].into();
         let (some, listed) = decode(&bytes, 7, Some(&only)).unwrap();
         assert_eq!((some.as_slice(), listed), (&values[1..], services()));
+        // And the other way round: the bare value stepped over, the full one read.
+        let only: HashSet<&str> = ["CA"].into();
+        let (some, listed) = decode(&bytes, 7, Some(&only)).unwrap();
+        assert_eq!((some.as_slice(), listed), (&values[..1], services()));
     }
 
     #[test]
@@ -560,8 +599,14 @@ mod tests {
     #[test]
     fn a_damaged_pack_is_an_error_not_a_panic() {
         let bytes = encode(&[value("CA"), value("HR.RECRUIT.DAYS")], &services()).unwrap();
+        // Values of KPIs not asked for are stepped over, as carefully.
+        let only: HashSet<&str> = ["HR.RECRUIT.DAYS"].into();
         for cut in 0..bytes.len() {
             assert!(decode(&bytes[..cut], 7, None).is_err(), "cut at {cut}");
+            assert!(
+                decode(&bytes[..cut], 7, Some(&only)).is_err(),
+                "cut at {cut}, one KPI"
+            );
         }
         let mut longer = bytes.clone();
         longer.push(0);
