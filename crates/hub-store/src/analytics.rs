@@ -2,7 +2,7 @@
 //! it stood at a time). The values, plans, targets and services of those revisions are read with
 //! the set-based readers of [`crate::submissions`], one query per kind (no N+1).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use hub_domain::access::Classification;
@@ -11,13 +11,13 @@ use hub_domain::submission::DocumentType;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QueryResult, QuerySelect, QueryTrait,
+    QueryResult, QuerySelect,
 };
 
 use crate::StoreError;
 use crate::codec::{parsed, parsed_opt};
 use crate::entity::{figure_facts, submission};
-use crate::submissions::{Facts, FigureValue, ReportService, Source};
+use crate::submissions::{Facts, FigureValue, ReportService, Source, kpi_reports_with_packs};
 
 /// The revision of a slice that counts, with what figures need to know about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,12 +153,7 @@ pub async fn report_facts(
         Some(_) => {
             let reports = counted_reports(db, periods, as_of).await?;
             let ids: Vec<i64> = reports.iter().map(|r| r.id).collect();
-            for chunk in ids.chunks(crate::submissions::IN_CHUNK) {
-                let packs = packs_of(db, chunk).await?;
-                facts
-                    .unpack(db, chunk.iter().map(|id| (*id, packs.get(id).cloned())))
-                    .await?;
-            }
+            facts.read(db, &ids).await?;
             reports
         }
         None if periods.is_empty() => Vec::new(),
@@ -180,21 +175,6 @@ pub async fn report_facts(
         values: facts.values,
         services: facts.services,
     })
-}
-
-/// The packs of some reports, by report.
-async fn packs_of(
-    db: &impl ConnectionTrait,
-    ids: &[i64],
-) -> Result<HashMap<i64, Vec<u8>>, StoreError> {
-    let query = figure_facts::Entity::find()
-        .filter(figure_facts::Column::SubmissionId.is_in(ids.iter().copied()))
-        .into_query();
-    let mut packs = HashMap::with_capacity(ids.len());
-    for row in db.query_all(&query).await? {
-        packs.insert(row.try_get_by_index(0)?, row.try_get_by_index(1)?);
-    }
-    Ok(packs)
 }
 
 /// The columns of [`current_with_packs`], in the order [`current_row`] reads them.
@@ -224,20 +204,10 @@ fn current_with_packs(periods: &[Period]) -> SelectStatement {
                 .equals((submission::Entity, submission::Column::SliceKey)),
         )
         .to_owned();
-    Query::select()
+    kpi_reports_with_packs()
         .columns(CURRENT.map(|c| (submission::Entity, c)))
         .expr(Expr::SubQuery(None, Box::new(first_received.into())))
         .column((figure_facts::Entity, figure_facts::Column::Facts))
-        .from(submission::Entity)
-        .left_join(
-            figure_facts::Entity,
-            Expr::col((figure_facts::Entity, figure_facts::Column::SubmissionId))
-                .equals((submission::Entity, submission::Column::Id)),
-        )
-        .and_where(
-            Expr::col((submission::Entity, submission::Column::DocumentType))
-                .eq(DocumentType::KpiReport.as_str()),
-        )
         .and_where(Expr::col((submission::Entity, submission::Column::IsCurrent)).eq(true))
         .and_where(
             Expr::col((submission::Entity, submission::Column::Period))

@@ -166,18 +166,25 @@ pub async fn figure_values_of(
     kpis: Option<&[String]>,
 ) -> Result<Vec<FigureValue>, StoreError> {
     let mut facts = Facts::wanting(kpis, false);
-    for chunk in submission_ids.chunks(IN_CHUNK) {
-        let query = figure_facts::Entity::find()
-            .filter(figure_facts::Column::SubmissionId.is_in(chunk.iter().copied()))
-            .into_query();
-        let mut packs: HashMap<i64, Vec<u8>> = HashMap::with_capacity(chunk.len());
-        for row in db.query_all(&query).await? {
-            packs.insert(row.try_get_by_index(0)?, row.try_get_by_index(1)?);
-        }
-        let reports = chunk.iter().map(|id| (*id, packs.remove(id)));
-        facts.unpack(db, reports).await?;
-    }
+    facts.read(db, submission_ids).await?;
     Ok(facts.values)
+}
+
+/// Kpi-reports joined to their packs (a report without one has no `facts`); callers add the
+/// columns and filters they need.
+pub(crate) fn kpi_reports_with_packs() -> SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .from(submission::Entity)
+        .left_join(
+            figure_facts::Entity,
+            Expr::col((figure_facts::Entity, figure_facts::Column::SubmissionId))
+                .equals((submission::Entity, submission::Column::Id)),
+        )
+        .and_where(
+            Expr::col((submission::Entity, submission::Column::DocumentType))
+                .eq(DocumentType::KpiReport.as_str()),
+        )
+        .to_owned()
 }
 
 /// The values and common services figures read of some reports, gathered from their packs (or
@@ -200,6 +207,22 @@ impl Facts {
             with_services,
             ..Self::default()
         }
+    }
+
+    /// Adds the facts of the reports `ids`, reading their packs a chunk at a time.
+    pub async fn read(&mut self, db: &impl ConnectionTrait, ids: &[i64]) -> Result<(), StoreError> {
+        for chunk in ids.chunks(IN_CHUNK) {
+            let query = figure_facts::Entity::find()
+                .filter(figure_facts::Column::SubmissionId.is_in(chunk.iter().copied()))
+                .into_query();
+            let mut packs: HashMap<i64, Vec<u8>> = HashMap::with_capacity(chunk.len());
+            for row in db.query_all(&query).await? {
+                packs.insert(row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+            }
+            self.unpack(db, chunk.iter().map(|id| (*id, packs.remove(id))))
+                .await?;
+        }
+        Ok(())
     }
 
     /// Adds the facts of `reports`, each with its pack when it has one.
@@ -332,18 +355,8 @@ const PACK_BATCH: usize = 200;
 /// Packs the figure facts of every kpi-report that has none, or one of a layout this build does
 /// not read, from its rows, a batch at a time (the migrations that change the layout run it).
 pub async fn pack_stale_reports(db: &impl ConnectionTrait) -> Result<(), StoreError> {
-    let query = sea_orm::sea_query::Query::select()
+    let query = kpi_reports_with_packs()
         .column((submission::Entity, submission::Column::Id))
-        .from(submission::Entity)
-        .left_join(
-            figure_facts::Entity,
-            Expr::col((figure_facts::Entity, figure_facts::Column::SubmissionId))
-                .equals((submission::Entity, submission::Column::Id)),
-        )
-        .and_where(
-            Expr::col((submission::Entity, submission::Column::DocumentType))
-                .eq(DocumentType::KpiReport.as_str()),
-        )
         .cond_where(
             sea_orm::Condition::any()
                 .add(
