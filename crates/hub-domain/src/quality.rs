@@ -108,9 +108,27 @@ pub fn mean_and_std_dev(values: &[f64]) -> (f64, f64) {
     (mean, variance.max(0.0).sqrt())
 }
 
-/// A decimal as the floating point the outlier math works in; `None` if it has no such value.
+/// Powers of ten a double holds exactly (10^22 is the last).
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A decimal as the floating point the outlier math works in: the double nearest to it, as its
+/// text would parse; `None` if it has no such value.
 pub fn to_f64(value: Decimal) -> Option<f64> {
-    value.to_string().parse().ok()
+    // A mantissa of at most 53 bits and a power of ten up to 10^22 are both exact doubles, so
+    // one division rounds once, to the nearest double: what parsing the text gives, without
+    // writing it (a report's history is hundreds of values).
+    let mantissa = value.mantissa();
+    let exact = i64::try_from(mantissa)
+        .ok()
+        .filter(|m| m.unsigned_abs() <= 1 << 53)
+        .zip(EXACT_POWERS_OF_TEN.get(value.scale() as usize));
+    match exact {
+        Some((m, power)) => Some(m as f64 / power),
+        None => value.to_string().parse().ok(),
+    }
 }
 
 /// The median (the mean of the middle two for an even count); 0 for an empty slice.
@@ -424,6 +442,16 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn a_decimal_becomes_the_double_its_text_parses_to(
+            mantissa in prop_oneof![any::<i64>(), -(1i64 << 53)..=(1i64 << 53), -100_000i64..100_000],
+            scale in 0u32..=28,
+        ) {
+            let value = Decimal::new(mantissa, scale);
+            let parsed: f64 = value.to_string().parse().unwrap();
+            prop_assert_eq!(to_f64(value), Some(parsed), "{}", value);
+        }
+
         #[test]
         fn mean_std_dev_and_median_agree_with_the_textbook(
             xs in prop::collection::vec(-1e9f64..1e9, 2..60)
