@@ -583,3 +583,25 @@ async fn a_schema_error_reads_as_an_officer_s_words_in_english_and_spanish() {
         "{denominator}"
     );
 }
+
+#[tokio::test]
+async fn cost_avoidance_is_checked_against_the_plan_of_the_bos_stored_just_before() {
+    let hub = TestHub::start().await;
+    let above_plan = |receipt: &Value| {
+        rule_warnings(receipt)
+            .iter()
+            .any(|(rule, _)| rule == "CA_AT_MOST_THREE_TIMES_PLANNED_SHARE")
+    };
+    // 125 million COP is about 30,000 USD: more than three quarters of a 30,600 USD year.
+    hub.submit_ok(&bos(1)).await;
+    let receipt = hub.submit_ok(&kpi_report("2025-Q1", 1)).await;
+    assert!(above_plan(&receipt), "{receipt}");
+
+    // The plans are reference facts held in memory: a new BOS revision is in the next check.
+    let mut larger = bos(2);
+    larger["commonServices"][0]["plannedCostAvoidance"] =
+        json!([{ "year": 2024, "amount": 306000 }, { "year": 2025, "amount": 306000 }]);
+    hub.submit_ok(&larger).await;
+    let receipt = hub.submit_ok(&kpi_report("2025-Q1", 2)).await;
+    assert!(!above_plan(&receipt), "{receipt}");
+}

@@ -12,6 +12,7 @@ use hub_domain::quality::{Bounds, ValidationRule, to_f64};
 use hub_store::mappings::Mapping;
 use hub_store::reference::CountryTeam;
 use hub_store::seed::EmbeddedReference;
+use hub_store::submissions::{self, PlannedCa};
 use hub_store::{Executor, StoreError, locks, mappings, quality, reference};
 
 /// The keys of a document that decide which facts matter.
@@ -44,7 +45,7 @@ pub struct Facts {
 /// The reference data every document is checked with, read at once and shared by the documents
 /// that follow until the reference version (`hub_store::state`) changes: the catalogue, the
 /// countries and currencies, every mapping, rate and lock, the agencies, the enabled validation
-/// rules and the min-max bounds set by hand.
+/// rules, the min-max bounds set by hand and the plans of each country's current BOS.
 #[derive(Debug)]
 pub struct Reference {
     /// The reference version it was read at.
@@ -62,6 +63,8 @@ pub struct Reference {
     pub rules: Vec<ValidationRule>,
     /// Bounds set by hand, by (country, KPI).
     pub bounds: HashMap<(String, String), Bounds>,
+    /// The planned cost avoidance of each country's current BOS, by country.
+    plans: HashMap<String, Vec<PlannedCa>>,
 }
 
 impl Reference {
@@ -106,7 +109,19 @@ impl Reference {
                     ))
                 })
                 .collect(),
+            plans: submissions::current_bos_plans(db).await?.into_iter().fold(
+                HashMap::new(),
+                |mut plans: HashMap<String, Vec<PlannedCa>>, plan| {
+                    plans.entry(plan.country.clone()).or_default().push(plan);
+                    plans
+                },
+            ),
         })
+    }
+
+    /// The planned cost avoidance of `country`'s current BOS (none without one).
+    pub fn plans_of(&self, country: &str) -> &[PlannedCa] {
+        self.plans.get(country).map_or(&[], Vec::as_slice)
     }
 
     /// The active country teams, by code.

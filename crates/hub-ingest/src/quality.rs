@@ -13,7 +13,7 @@ use hub_domain::quality::{
     Bounds, Importance, OutlierAlgorithm, RuleReport, RuleValue, ValidationRule, assess, to_f64,
 };
 use hub_domain::submission::ValueFlag;
-use hub_store::{Executor, StoreError, quality, submissions};
+use hub_store::{Executor, StoreError, quality};
 
 use crate::check::Record;
 use crate::facts::Reference;
@@ -91,28 +91,34 @@ impl QualityFacts {
         let mut kpis: Vec<String> = record.values.iter().map(|v| v.kpi.clone()).collect();
         kpis.sort();
         kpis.dedup();
-        let mut history: HashMap<(String, Option<String>), Vec<f64>> = HashMap::new();
-        for point in quality::history(db, country, &kpis, period).await? {
+        let rules = reference.rules.clone();
+        let planned_quarter =
+            if rules.iter().any(|r| r.kpi == "CA") && record.values.iter().any(|v| v.kpi == "CA") {
+                planned_quarter(reference, country, period.calendar_year())
+            } else {
+                HashMap::new()
+            };
+        let points = quality::history(db, country, &kpis, period).await?;
+        // Grouped by borrowed codes; each series' key is copied once, not once per value.
+        let mut series: HashMap<(&str, Option<&str>), Vec<f64>> = HashMap::new();
+        for point in &points {
             if let Some(value) = to_f64(point.value) {
-                history
-                    .entry((point.kpi, point.common_service))
+                series
+                    .entry((&point.kpi, point.common_service.as_deref()))
                     .or_default()
                     .push(value);
             }
         }
+        let history = series
+            .into_iter()
+            .map(|((kpi, service), values)| ((kpi.to_owned(), service.map(str::to_owned)), values))
+            .collect();
         let bounds = reference
             .bounds
             .iter()
             .filter(|((c, _), _)| c == country)
             .map(|((_, kpi), b)| (kpi.clone(), *b))
             .collect();
-        let rules = reference.rules.clone();
-        let planned_quarter =
-            if rules.iter().any(|r| r.kpi == "CA") && record.values.iter().any(|v| v.kpi == "CA") {
-                planned_quarter(db, reference, country, period.calendar_year()).await?
-            } else {
-                HashMap::new()
-            };
         Ok(Self {
             history,
             bounds,
@@ -124,32 +130,27 @@ impl QualityFacts {
 
 /// A quarter of each common service's planned cost avoidance for `year` in the country's
 /// current BOS, in USD at the year's December rate (as the dashboard converts plans).
-async fn planned_quarter(
-    db: &impl Executor,
-    reference: &Reference,
-    country: &str,
-    year: i32,
-) -> Result<HashMap<String, Decimal>, StoreError> {
-    let Some(bos) = submissions::current_bos(db, country).await? else {
-        return Ok(HashMap::new());
-    };
-    let rows = submissions::planned_of(db, &[bos.id], Some(year)).await?;
+fn planned_quarter(reference: &Reference, country: &str, year: i32) -> HashMap<String, Decimal> {
     let Ok(december) = Month::new(year, 12) else {
-        return Ok(HashMap::new());
+        return HashMap::new();
     };
     let empty = BTreeMap::new();
     let mut out = HashMap::new();
-    for row in rows {
-        let Ok(currency) = CurrencyCode::parse(&row.currency) else {
+    for plan in reference
+        .plans_of(country)
+        .iter()
+        .filter(|p| p.year == year)
+    {
+        let Ok(currency) = CurrencyCode::parse(&plan.currency) else {
             continue;
         };
-        let table = reference.rates(&row.currency).unwrap_or(&empty);
-        let usd = convert(row.amount, &currency, december, |m| table.get(&m).copied()).usd;
+        let table = reference.rates(&plan.currency).unwrap_or(&empty);
+        let usd = convert(plan.amount, &currency, december, |m| table.get(&m).copied()).usd;
         if let Some(quarter) = usd.and_then(|u| u.checked_div(Decimal::from(4))) {
-            out.insert(row.service_id, quarter);
+            out.insert(plan.service_id.clone(), quarter);
         }
     }
-    Ok(out)
+    out
 }
 
 /// The importance of a rule in the Spanish of its message.

@@ -1,34 +1,37 @@
 //! Data quality (DESIGN §16): the history a value is judged against, min-max bounds set per
 //! country and KPI, follow-up marks, and the validation rules.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use hub_domain::Decimal;
 use hub_domain::period::Period;
 use hub_domain::quality::{Importance, RuleKind, ValidationRule};
-use hub_domain::submission::DocumentType;
+use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder,
 };
 
 use crate::codec::{parsed, parsed_opt};
-use crate::entity::{kpi_value, outlier_bound, submission, validation_rule};
-use crate::submissions::{StoredValue, figure_values_of};
+use crate::entity::{figure_facts, kpi_value, outlier_bound, submission, validation_rule};
+use crate::submissions::{Facts, StoredValue, kpi_reports_with_packs};
 use crate::{StoreError, now};
 
-/// One earlier value of a series: a KPI of a country, per common service.
+/// One earlier value of a series: a KPI of a country, per common service. Its codes are shared
+/// with the other values of its report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryPoint {
-    pub kpi: String,
-    pub common_service: Option<String>,
+    pub kpi: Arc<str>,
+    pub common_service: Option<Arc<str>>,
     pub period: Period,
     pub value: Decimal,
 }
 
 /// The country's current harmonized values of `kpis` for the periods before `before` (values
-/// without a rate left out), oldest first. Read from the packed figure facts of the country's
-/// current reports: one row per earlier quarter, not one per value, so a document's checks cost
-/// the same however long its country's history.
+/// without a rate left out), oldest first. One statement reads the packed figure facts of the
+/// country's current reports: one row per earlier quarter, not one per value, so a document's
+/// checks cost the same however long its country's history.
 pub async fn history(
     db: &impl ConnectionTrait,
     country: &str,
@@ -40,25 +43,30 @@ pub async fn history(
     }
     // `YYYY-Qn` text sorts like the periods it names. A report's values are current exactly
     // when the report is (a revision marks both).
-    let reports: Vec<i64> = submission::Entity::find()
-        .select_only()
-        .column(submission::Column::Id)
-        .filter(submission::Column::Country.eq(country))
-        .filter(submission::Column::DocumentType.eq(DocumentType::KpiReport.as_str()))
-        .filter(submission::Column::IsCurrent.eq(true))
-        .filter(submission::Column::Period.lt(before.to_string()))
-        .order_by_asc(submission::Column::Period)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(figure_values_of(db, &reports, Some(kpis))
-        .await?
+    let query = kpi_reports_with_packs()
+        .column((submission::Entity, submission::Column::Id))
+        .column((figure_facts::Entity, figure_facts::Column::Facts))
+        .and_where(Expr::col((submission::Entity, submission::Column::Country)).eq(country))
+        .and_where(Expr::col((submission::Entity, submission::Column::IsCurrent)).eq(true))
+        .and_where(
+            Expr::col((submission::Entity, submission::Column::Period)).lt(before.to_string()),
+        )
+        .order_by((submission::Entity, submission::Column::Period), Order::Asc)
+        .to_owned();
+    let mut reports = Vec::new();
+    for row in db.query_all(&query).await? {
+        reports.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));
+    }
+    let mut facts = Facts::wanting(Some(kpis), false);
+    facts.unpack(db, reports).await?;
+    Ok(facts
+        .values
         .into_iter()
         .filter_map(|v| {
             Some(HistoryPoint {
                 value: v.value?,
-                kpi: v.kpi.to_string(),
-                common_service: v.common_service.as_deref().map(str::to_owned),
+                kpi: v.kpi,
+                common_service: v.common_service,
                 period: v.period,
             })
         })
@@ -100,10 +108,7 @@ pub async fn set_follow_up(
     follow_up: bool,
 ) -> Result<bool, StoreError> {
     let result = kpi_value::Entity::update_many()
-        .col_expr(
-            kpi_value::Column::FollowUp,
-            sea_orm::sea_query::Expr::value(follow_up),
-        )
+        .col_expr(kpi_value::Column::FollowUp, Expr::value(follow_up))
         .filter(kpi_value::Column::Id.eq(id))
         .exec(db)
         .await?;

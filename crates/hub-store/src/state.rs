@@ -3,8 +3,9 @@
 //! - the data version: every accepted submission, rate or mapping change;
 //! - the access version: every token created or revoked (cached token checks end at once);
 //! - the reference version: every change to what ingestion checks documents with (rates,
-//!   mappings, locks, validation rules, min-max bounds, seeded reference data), advanced by the
-//!   store functions that write them, so ingestion's cached reference facts are never stale.
+//!   mappings, locks, validation rules, min-max bounds, seeded reference data, and the plans of
+//!   a stored BOS), advanced by the store functions that write them, so ingestion's cached
+//!   reference facts are never stale.
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};

@@ -225,6 +225,19 @@ pub struct PlannedCa {
     pub pointer: String,
 }
 
+fn planned_ca(p: bos_planned_ca::Model) -> Result<PlannedCa, StoreError> {
+    Ok(PlannedCa {
+        service_line: parsed_opt(p.service_line.as_deref())?,
+        amount: parsed(&p.amount)?,
+        submission_id: p.submission_id,
+        country: p.country,
+        service_id: p.service_id,
+        year: p.year,
+        currency: p.currency,
+        pointer: p.pointer,
+    })
+}
+
 /// Planned cost avoidance of some BOS submissions, optionally of one year.
 pub async fn planned_of(
     db: &impl ConnectionTrait,
@@ -240,16 +253,7 @@ pub async fn planned_of(
             query = query.filter(bos_planned_ca::Column::Year.eq(year));
         }
         for p in query.all(db).await? {
-            out.push(PlannedCa {
-                service_line: parsed_opt(p.service_line.as_deref())?,
-                amount: parsed(&p.amount)?,
-                submission_id: p.submission_id,
-                country: p.country,
-                service_id: p.service_id,
-                year: p.year,
-                currency: p.currency,
-                pointer: p.pointer,
-            });
+            out.push(planned_ca(p)?);
         }
     }
     Ok(out)

@@ -22,7 +22,7 @@ use hub_domain::submission::{
     BosStatus, CommonServiceStatus, DocumentType, Modality, SourceKind, StockTakeAction,
     SubmissionStatus, ValueFlag,
 };
-use sea_orm::sea_query::{Expr, LockType};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
@@ -35,7 +35,7 @@ use crate::codec::{list_json, parsed, parsed_opt};
 use crate::entity::{
     bos_kpi_target, bos_planned_ca, common_service, document_slice, kpi_value, submission,
 };
-use crate::{Backend, StoreError, now};
+use crate::{StoreError, now};
 
 /// What one revision replaces: a country's KPI report for a period, or its BOS for a cycle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,16 +89,17 @@ pub struct SliceState {
 }
 
 /// Reads a slice's state. With `lock`, the slice row is created if missing and locked for the
-/// rest of the transaction (PostgreSQL row lock; SQLite has a single writer anyway), so two
-/// revisions of one slice are decided one after the other.
+/// rest of the transaction, in one statement (an upsert locks the row it meets on PostgreSQL;
+/// SQLite has a single writer anyway), so two revisions of one slice are decided one after the
+/// other.
 pub async fn slice_state(
     db: &impl ConnectionTrait,
     key: &SliceKey,
     lock: bool,
 ) -> Result<SliceState, StoreError> {
-    if lock {
+    let row = if lock {
         let (cycle_start, cycle_end) = key.cycle();
-        document_slice::Entity::insert(document_slice::ActiveModel {
+        let new = document_slice::ActiveModel {
             slice_key: Set(key.key()),
             document_type: Set(key.document_type.to_string()),
             country: Set(key.country.to_string()),
@@ -109,23 +110,28 @@ pub async fn slice_state(
             current_revision: Set(None),
             current_hash: Set(None),
             updated_at: Set(now()),
-        })
-        .on_conflict_do_nothing()
-        .exec_without_returning(db)
-        .await?;
-    }
-    let mut query = document_slice::Entity::find_by_id(key.key());
-    if lock && Backend::of(db) == Backend::Postgres {
-        query = query.lock(LockType::Update);
-    }
-    Ok(query
-        .one(db)
-        .await?
-        .map_or_else(SliceState::default, |row| SliceState {
-            current_submission_id: row.current_submission_id,
-            current_revision: row.current_revision,
-            current_hash: row.current_hash,
-        }))
+        };
+        // An existing row is "updated" to itself: that locks it and returns it as it is.
+        let keep = Expr::col((document_slice::Entity, document_slice::Column::UpdatedAt));
+        let upsert = OnConflict::column(document_slice::Column::SliceKey)
+            .value(document_slice::Column::UpdatedAt, keep)
+            .to_owned();
+        Some(
+            document_slice::Entity::insert(new)
+                .on_conflict(upsert)
+                .exec_with_returning(db)
+                .await?,
+        )
+    } else {
+        document_slice::Entity::find_by_id(key.key())
+            .one(db)
+            .await?
+    };
+    Ok(row.map_or_else(SliceState::default, |row| SliceState {
+        current_submission_id: row.current_submission_id,
+        current_revision: row.current_revision,
+        current_hash: row.current_hash,
+    }))
 }
 
 /// Where a document came from.
@@ -496,6 +502,10 @@ pub async fn insert_current(
         .filter(document_slice::Column::SliceKey.eq(new.slice.key()))
         .exec(db)
         .await?;
+    if new.slice.document_type == DocumentType::Bos {
+        // Its plans are reference facts for the checks of later reports.
+        crate::state::bump_reference_version(db).await?;
+    }
     Ok(id)
 }
 
@@ -807,8 +817,36 @@ pub async fn current_bos(
         .filter(submission::Column::Country.eq(country))
         .filter(submission::Column::IsCurrent.eq(true))
         .order_by_desc(submission::Column::CycleStart)
+        .order_by_desc(submission::Column::Id)
         .limit(1);
     Ok(read_submissions(db, query).await?.into_iter().next())
+}
+
+/// The planned cost avoidance of every country's current BOS (as [`current_bos`] picks it).
+/// Storing a BOS advances the reference version, so a copy held per reference version is
+/// never stale.
+pub async fn current_bos_plans(db: &impl ConnectionTrait) -> Result<Vec<PlannedCa>, StoreError> {
+    let strategies: Vec<(i64, String, Option<i32>)> = submission::Entity::find()
+        .select_only()
+        .columns([
+            submission::Column::Id,
+            submission::Column::Country,
+            submission::Column::CycleStart,
+        ])
+        .filter(submission::Column::DocumentType.eq(DocumentType::Bos.as_str()))
+        .filter(submission::Column::IsCurrent.eq(true))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut current: BTreeMap<String, (Option<i32>, i64)> = BTreeMap::new();
+    for (id, country, cycle_start) in strategies {
+        let latest = current.entry(country).or_insert((cycle_start, id));
+        if (cycle_start, id) > *latest {
+            *latest = (cycle_start, id);
+        }
+    }
+    let ids: Vec<i64> = current.values().map(|(_, id)| *id).collect();
+    planned_of(db, &ids, None).await
 }
 
 /// A country's current KPI report for the latest period it reported.
