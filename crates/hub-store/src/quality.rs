@@ -1,6 +1,7 @@
 //! Data quality (DESIGN §16): the history a value is judged against, min-max bounds set per
 //! country and KPI, follow-up marks, and the validation rules.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -15,7 +16,7 @@ use sea_orm::{
 
 use crate::codec::{parsed, parsed_opt};
 use crate::entity::{figure_facts, kpi_value, outlier_bound, submission, validation_rule};
-use crate::submissions::{Facts, StoredValue, kpi_reports_with_packs};
+use crate::submissions::{Facts, StoredValue, kpi_reports_with_packs, pack};
 use crate::{StoreError, now};
 
 /// One earlier value of a series: a KPI of a country, per common service. Its codes are shared
@@ -53,24 +54,34 @@ pub async fn history(
         )
         .order_by((submission::Entity, submission::Column::Period), Order::Asc)
         .to_owned();
-    let mut reports = Vec::new();
+    let wanted: HashSet<&str> = kpis.iter().map(String::as_str).collect();
+    let mut points = Vec::new();
+    // Reports without a pack of the layout this build reads (rare) are read from their rows.
+    let mut unpacked = Vec::new();
     for row in db.query_all(&query).await? {
-        reports.push((row.try_get_by_index(0)?, row.try_get_by_index(1)?));
+        let id: i64 = row.try_get_by_index(0)?;
+        match row.try_get_by_index::<Option<Vec<u8>>>(1)? {
+            Some(pack) if pack::is_current(&pack) => {
+                pack::history_into(&pack, &wanted, &mut points)?
+            }
+            _ => unpacked.push((id, None)),
+        }
     }
-    let mut facts = Facts::wanting(Some(kpis), false);
-    facts.unpack(db, reports).await?;
-    Ok(facts
-        .values
-        .into_iter()
-        .filter_map(|v| {
+    if !unpacked.is_empty() {
+        let mut facts = Facts::wanting(Some(kpis), false);
+        facts.unpack(db, unpacked).await?;
+        points.extend(facts.values.into_iter().filter_map(|v| {
             Some(HistoryPoint {
                 value: v.value?,
                 kpi: v.kpi,
                 common_service: v.common_service,
                 period: v.period,
             })
-        })
-        .collect())
+        }));
+        // Stable: each report's values stay in document order.
+        points.sort_by_key(|p| p.period);
+    }
+    Ok(points)
 }
 
 /// Every current value of `kpi` up to `to` (included), by country, series and period: what

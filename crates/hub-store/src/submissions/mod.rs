@@ -6,7 +6,7 @@
 
 mod contents;
 mod figures;
-mod pack;
+pub(crate) mod pack;
 
 pub use contents::*;
 pub use figures::*;

@@ -24,6 +24,7 @@ use hub_domain::submission::ValueFlag;
 use super::{FigureValue, ReportService};
 use crate::StoreError;
 use crate::codec::parsed;
+use crate::quality::HistoryPoint;
 
 /// The layout written. Packs of format 1 (texts inline) were packed again by migration m0011,
 /// those of format 2 (without the common services) by m0012; a pack of any format but this one
@@ -180,17 +181,7 @@ pub(crate) fn decode_into(
     services: Option<&mut Vec<ReportService>>,
 ) -> Result<(), StoreError> {
     let mut r = Reader { bytes, at: 0 };
-    if r.byte()? != FORMAT {
-        return Err(corrupt("an unknown format"));
-    }
-    let count = usize::from(u16::from_le_bytes(r.array()?));
-    let mut texts: Vec<&str> = Vec::with_capacity(count);
-    for _ in 0..count {
-        let len = usize::from(u16::from_le_bytes(r.array()?));
-        let text =
-            std::str::from_utf8(r.take(len)?).map_err(|_| corrupt("text that is not UTF-8"))?;
-        texts.push(text);
-    }
+    let texts = r.head()?;
     let table = Table::new(&texts, kpis);
     let country = table.shared(table.required(&mut r)?);
     let period = table.parsed(table.required(&mut r)?)?;
@@ -258,6 +249,50 @@ pub(crate) fn decode_into(
     }
     if let Some(services) = services {
         services.append(&mut listed);
+    }
+    Ok(())
+}
+
+/// The KPI, common service, period and harmonized value of each value of `kpis` in a pack that
+/// has one, appended to `out` in document order: what the outlier history judges against,
+/// stepping over the rest of each value and the common services.
+pub(crate) fn history_into(
+    bytes: &[u8],
+    kpis: &HashSet<&str>,
+    out: &mut Vec<HistoryPoint>,
+) -> Result<(), StoreError> {
+    let mut r = Reader { bytes, at: 0 };
+    let texts = r.head()?;
+    let table = Table::new(&texts, Some(kpis));
+    table.required(&mut r)?; // the country
+    let period = table.parsed(table.required(&mut r)?)?;
+    r.take(4)?; // the revision
+    let values = u32::from_le_bytes(r.array()?);
+    for _ in 0..values {
+        let kpi = table.required(&mut r)?;
+        if !table.keep[kpi] {
+            r.skip_value()?;
+            continue;
+        }
+        table.required(&mut r)?; // the reported KPI
+        let common_service = table.index(&mut r)?;
+        table.index(&mut r)?; // the service line
+        let value = r.optional_decimal()?;
+        r.skip_after_value()?;
+        if let Some(value) = value {
+            out.push(HistoryPoint {
+                kpi: table.shared(kpi),
+                common_service: common_service.map(|i| table.shared(i)),
+                period,
+                value,
+            });
+        }
+    }
+    // The common services (id, line and status: three codes each), stepped over but there.
+    let services = usize::from(u16::from_le_bytes(r.array()?));
+    r.take(6 * services)?;
+    if r.at != bytes.len() {
+        return Err(corrupt("bytes after its last service"));
     }
     Ok(())
 }
@@ -385,12 +420,34 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Checks the format byte and reads the table of texts that follows it.
+    fn head(&mut self) -> Result<Vec<&'a str>, StoreError> {
+        if self.byte()? != FORMAT {
+            return Err(corrupt("an unknown format"));
+        }
+        let count = usize::from(u16::from_le_bytes(self.array()?));
+        let mut texts = Vec::with_capacity(count);
+        for _ in 0..count {
+            let len = usize::from(u16::from_le_bytes(self.array()?));
+            let text = std::str::from_utf8(self.take(len)?)
+                .map_err(|_| corrupt("text that is not UTF-8"))?;
+            texts.push(text);
+        }
+        Ok(texts)
+    }
+
     /// Steps over the rest of a value whose KPI was just read, in the layout `decode_into`
-    /// reads it: two codes, the service line, value, reported value, currency, rate, rate month,
-    /// baseline, target, denominator, classification and flags.
+    /// reads it: two codes, the service line, value, then what [`Reader::skip_after_value`]
+    /// steps over.
     fn skip_value(&mut self) -> Result<(), StoreError> {
         self.take(6)?;
         self.skip_decimal(true)?;
+        self.skip_after_value()
+    }
+
+    /// Steps over the fields after a value's harmonized value: reported value, currency, rate,
+    /// rate month, baseline, target, denominator, classification and flags.
+    fn skip_after_value(&mut self) -> Result<(), StoreError> {
         self.skip_decimal(false)?;
         self.take(2)?;
         self.skip_decimal(true)?;
@@ -594,6 +651,44 @@ mod tests {
         assert_eq!(times("COL-PROC-TRAVEL"), 1);
         assert_eq!(times("COP"), 1);
         assert_eq!(decode(&bytes, 7, None).unwrap(), (values, services()));
+    }
+
+    #[test]
+    fn the_history_reads_the_kpi_service_and_value_of_the_values_asked_for() {
+        let mut no_value = value("PROC.LEADTIME");
+        no_value.value = None;
+        let mut without_service = value("HR.RECRUIT.DAYS");
+        without_service.common_service = None;
+        let values = vec![
+            value("CA"),
+            no_value,
+            without_service,
+            value("PROC.LEADTIME"),
+        ];
+        let bytes = encode(&values, &services()).unwrap();
+        let wanted: HashSet<&str> = ["CA", "HR.RECRUIT.DAYS"].into();
+        let mut points = Vec::new();
+        history_into(&bytes, &wanted, &mut points).unwrap();
+        let expected: Vec<HistoryPoint> = values
+            .into_iter()
+            .filter(|v| wanted.contains(&*v.kpi))
+            .filter_map(|v| {
+                Some(HistoryPoint {
+                    value: v.value?,
+                    kpi: v.kpi,
+                    common_service: v.common_service,
+                    period: v.period,
+                })
+            })
+            .collect();
+        assert_eq!(points.len(), 2);
+        assert_eq!(points, expected);
+        for cut in 0..bytes.len() {
+            assert!(
+                history_into(&bytes[..cut], &wanted, &mut Vec::new()).is_err(),
+                "cut at {cut}"
+            );
+        }
     }
 
     #[test]
