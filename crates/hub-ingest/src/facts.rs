@@ -73,6 +73,10 @@ impl Reference {
         let currencies: HashSet<String> = reference::currencies(db).await?.into_iter().collect();
         let all: Vec<String> = currencies.iter().cloned().collect();
         let teams = reference::countries(db, true).await?;
+        let mut plans: HashMap<String, Vec<PlannedCa>> = HashMap::new();
+        for plan in submissions::current_bos_plans(db).await? {
+            plans.entry(plan.country.clone()).or_default().push(plan);
+        }
         Ok(Reference {
             version,
             active_countries: teams.iter().map(|c| c.code.to_string()).collect(),
@@ -109,13 +113,7 @@ impl Reference {
                     ))
                 })
                 .collect(),
-            plans: submissions::current_bos_plans(db).await?.into_iter().fold(
-                HashMap::new(),
-                |mut plans: HashMap<String, Vec<PlannedCa>>, plan| {
-                    plans.entry(plan.country.clone()).or_default().push(plan);
-                    plans
-                },
-            ),
+            plans,
         })
     }
 

@@ -225,19 +225,6 @@ pub struct PlannedCa {
     pub pointer: String,
 }
 
-fn planned_ca(p: bos_planned_ca::Model) -> Result<PlannedCa, StoreError> {
-    Ok(PlannedCa {
-        service_line: parsed_opt(p.service_line.as_deref())?,
-        amount: parsed(&p.amount)?,
-        submission_id: p.submission_id,
-        country: p.country,
-        service_id: p.service_id,
-        year: p.year,
-        currency: p.currency,
-        pointer: p.pointer,
-    })
-}
-
 /// Planned cost avoidance of some BOS submissions, optionally of one year.
 pub async fn planned_of(
     db: &impl ConnectionTrait,
@@ -253,7 +240,16 @@ pub async fn planned_of(
             query = query.filter(bos_planned_ca::Column::Year.eq(year));
         }
         for p in query.all(db).await? {
-            out.push(planned_ca(p)?);
+            out.push(PlannedCa {
+                service_line: parsed_opt(p.service_line.as_deref())?,
+                amount: parsed(&p.amount)?,
+                submission_id: p.submission_id,
+                country: p.country,
+                service_id: p.service_id,
+                year: p.year,
+                currency: p.currency,
+                pointer: p.pointer,
+            });
         }
     }
     Ok(out)
