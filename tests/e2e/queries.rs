@@ -179,3 +179,66 @@ async fn a_page_read_through_nodes_loads_what_its_nodes_select() {
     assert_eq!(node["receipt"]["replayed"], false);
     assert_eq!(node["commonServices"][0]["country"], "COL");
 }
+
+/// Submits `document` over REST as admin, expects it stored, and returns its statements.
+async fn storing_cost(hub: &TestHub, document: &Value) -> u64 {
+    let response = hub
+        .http
+        .post(format!("{}/api/v1/submissions", hub.url))
+        .bearer_auth(&hub.admin_token)
+        .header("content-type", "application/json")
+        .body(document.to_string())
+        .send()
+        .await
+        .unwrap();
+    let statements = response.headers()["x-db-statements"]
+        .to_str()
+        .unwrap()
+        .parse::<u64>()
+        .unwrap();
+    let status = response.status().as_u16();
+    let receipt: Value = response.json().await.unwrap();
+    assert_eq!(status, 201, "{receipt:#}");
+    statements
+}
+
+/// A report with `services` common services, two values each, and one country-wide value.
+fn report_of(period: &str, revision: i64, services: usize) -> Value {
+    let ids: Vec<String> = (0..services).map(|n| format!("COL-PROC-{n:02}")).collect();
+    let mut document = kpi_report(period, revision);
+    document["commonServices"] = ids
+        .iter()
+        .map(|id| json!({ "id": id, "name": "Common LTA", "serviceLine": "PROCUREMENT",
+            "leadAgency": "UNDP", "clientAgencies": ["UNICEF"], "status": "ACTIVE" }))
+        .collect();
+    let mut values: Vec<Value> = ids
+        .iter()
+        .flat_map(|id| {
+            [
+                json!({ "kpi": "CA", "commonService": id, "value": 1_000_000 }),
+                json!({ "kpi": "PROC.LEADTIME", "commonService": id, "value": 12, "baseline": 20, "target": 10 }),
+            ]
+        })
+        .collect();
+    values.push(json!({ "kpi": "ADMIN.CP.PCT", "value": 62.5, "denominator": 480 }));
+    document["values"] = Value::from(values);
+    document
+}
+
+#[tokio::test]
+async fn a_report_is_stored_in_the_same_few_statements_whatever_its_size_or_revision() {
+    let hub = TestHub::start().await;
+    // Warm: the reference facts are read once, then held until they change.
+    hub.submit_ok(&report_of("2025-Q1", 1, 1)).await;
+    let small = storing_cost(&hub, &report_of("2025-Q2", 1, 1)).await;
+    let typical = storing_cost(&hub, &report_of("2025-Q3", 1, 20)).await;
+    let revised = storing_cost(&hub, &report_of("2025-Q3", 2, 20)).await;
+    assert_eq!(
+        (typical, revised),
+        (small, small),
+        "3 values cost {small} statements, 41 cost {typical}, a revision of 41 cost {revised}"
+    );
+    // Reads (reference version, outlier history), the slice lock, every write at once, and
+    // the transaction's BEGIN and COMMIT.
+    assert!(small <= 6, "a report cost {small} statements");
+}

@@ -10,6 +10,7 @@ use hub_domain::submission::{
     DocumentType, RevisionDecision, SourceKind, SubmissionStatus, decide_revision,
 };
 use hub_store::audit::{self, Actor};
+use hub_store::batch::Batch;
 use hub_store::submissions::{self, NewSubmission, SliceScope, Source, WorkbookLineage};
 use hub_store::{Db, StoreError, Transactional, idempotency, state};
 use serde_json::{Value, json};
@@ -635,7 +636,10 @@ impl Ingestor {
         let receipt_json =
             |r: &Receipt| serde_json::to_string(r).map_err(|e| StoreError::Corrupt(e.to_string()));
         // Stored without its id, which the row holds: readers fill it in, so one write does.
-        let id = submissions::insert_current(&txn, &new, &slice, &receipt_json(&receipt)?).await?;
+        // Every write of the document goes to the database in one batch (one round trip on
+        // SQLite, one per message on PostgreSQL).
+        let mut batch = Batch::new(&txn);
+        let id = submissions::insert_current(&mut batch, &new, &slice, &receipt_json(&receipt)?)?;
         receipt.id = Some(id);
         let actor = match request.origin {
             Origin::Push(principal) => Actor::Principal(principal.clone()),
@@ -648,8 +652,8 @@ impl Ingestor {
             "contentHash": new.content_hash,
             "status": receipt.status,
         });
-        audit::record(
-            &txn,
+        audit::record_in(
+            &mut batch,
             audit::Entry {
                 actor: &actor,
                 action: "submission.accept",
@@ -667,8 +671,9 @@ impl Ingestor {
                     new.rejected_values
                 )),
             },
-        )
-        .await?;
+        );
+        batch.push(&state::bump_data_version_statement());
+        batch.run(&txn).await?;
         let settled = match claim {
             Some(claim) => {
                 idempotency::complete(&txn, claim, receipt.http_status(), &receipt_json(&receipt)?)
@@ -676,7 +681,6 @@ impl Ingestor {
             }
             None => false,
         };
-        state::bump_data_version(&txn).await?;
         hub_store::commit(txn).await?;
         Ok((receipt, settled))
     }

@@ -2,11 +2,12 @@
 
 use hub_domain::access::{Principal, Role};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use sha2::{Digest, Sha256};
 
+use crate::batch::Batch;
 use crate::codec::parsed_opt;
 use crate::entity::audit_log;
 use crate::{StoreError, now};
@@ -40,6 +41,18 @@ pub fn digest(value: &serde_json::Value) -> String {
 
 /// Appends an entry; call it inside the transaction of the change it records.
 pub async fn record(db: &impl ConnectionTrait, entry: Entry<'_>) -> Result<(), StoreError> {
+    audit_log::Entity::insert(row(entry))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// Adds an entry to `batch`, the writes of the change it records.
+pub fn record_in(batch: &mut Batch, entry: Entry<'_>) {
+    batch.push(&audit_log::Entity::insert(row(entry)).into_query());
+}
+
+fn row(entry: Entry<'_>) -> audit_log::ActiveModel {
     let (actor, role, agency, country) = match entry.actor {
         Actor::Principal(p) => (
             p.label.clone(),
@@ -64,9 +77,6 @@ pub async fn record(db: &impl ConnectionTrait, entry: Entry<'_>) -> Result<(), S
         summary: Set(entry.summary),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// One entry of the audit log.

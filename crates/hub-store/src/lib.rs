@@ -17,9 +17,11 @@
 //! - [`sources`]: federation sources, their leases and sync runs.
 //! - [`tokens`]: access tokens (hash only).
 //! - [`audit`]: the append-only audit log.
+//! - [`batch`]: writes sent together, in one round trip where the engine allows.
 
 pub mod analytics;
 pub mod audit;
+pub mod batch;
 pub mod db;
 pub mod governance;
 pub mod idempotency;

@@ -7,8 +7,10 @@
 //!   a stored BOS), advanced by the store functions that write them, so ingestion's cached
 //!   reference facts are never stale.
 
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryTrait,
+};
 
 use crate::StoreError;
 use crate::entity::hub_state;
@@ -24,31 +26,25 @@ async fn version(db: &impl ConnectionTrait, key: &str) -> Result<i64, StoreError
         .map_or(0, |row| row.value))
 }
 
+/// The statement that advances the counter `key` (created at 1 the first time).
+fn bump_statement(key: &str) -> InsertStatement {
+    hub_state::Entity::insert(hub_state::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(hub_state::Column::Key)
+            .value(
+                hub_state::Column::Value,
+                Expr::col((hub_state::Entity, hub_state::Column::Value)).add(1),
+            )
+            .to_owned(),
+    )
+    .into_query()
+}
+
 async fn bump(db: &impl ConnectionTrait, key: &str) -> Result<(), StoreError> {
-    let updated = hub_state::Entity::update_many()
-        .col_expr(
-            hub_state::Column::Value,
-            Expr::col(hub_state::Column::Value).add(1),
-        )
-        .filter(hub_state::Column::Key.eq(key))
-        .exec(db)
-        .await?;
-    if updated.rows_affected == 0 {
-        hub_state::Entity::insert(hub_state::ActiveModel {
-            key: Set(key.to_owned()),
-            value: Set(1),
-        })
-        .on_conflict(
-            OnConflict::column(hub_state::Column::Key)
-                .value(
-                    hub_state::Column::Value,
-                    Expr::col((hub_state::Entity, hub_state::Column::Value)).add(1),
-                )
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    }
+    db.execute(&bump_statement(key)).await?;
     Ok(())
 }
 
@@ -60,6 +56,11 @@ pub async fn data_version(db: &impl ConnectionTrait) -> Result<i64, StoreError> 
 /// Advances the data version; call it inside the transaction of the write.
 pub async fn bump_data_version(db: &impl ConnectionTrait) -> Result<(), StoreError> {
     bump(db, DATA_VERSION).await
+}
+
+/// The statement that advances the data version, for a write's [`crate::batch::Batch`].
+pub fn bump_data_version_statement() -> InsertStatement {
+    bump_statement(DATA_VERSION)
 }
 
 /// The current access version (0 before the first token change).
@@ -81,6 +82,11 @@ pub async fn reference_version(db: &impl ConnectionTrait) -> Result<i64, StoreEr
 /// the same transaction.
 pub(crate) async fn bump_reference_version(db: &impl ConnectionTrait) -> Result<(), StoreError> {
     bump(db, REFERENCE_VERSION).await
+}
+
+/// The statement that advances the reference version, for a write's [`crate::batch::Batch`].
+pub(crate) fn bump_reference_version_statement() -> InsertStatement {
+    bump_statement(REFERENCE_VERSION)
 }
 
 /// The three versions at one moment.

@@ -15,8 +15,8 @@ use hub_domain::period::{Month, Period};
 use hub_domain::submission::{CommonServiceStatus, DocumentType, ValueFlag};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Order, SelectStatement};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QueryResult, QuerySelect, QueryTrait, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    QueryTrait, Set,
 };
 
 use super::{CommonService, IN_CHUNK, pack, services_of};
@@ -299,22 +299,16 @@ impl Facts {
     }
 }
 
-/// Stores the packed figure facts of a new submission, in the caller's transaction.
-pub(crate) async fn write_figure_facts(
-    db: &impl ConnectionTrait,
+/// The row of a submission's packed figure facts; `None` for a report without values.
+pub(crate) fn figure_facts_row(
     submission_id: i64,
     values: &[FigureValue],
     services: &[ReportService],
-) -> Result<(), StoreError> {
-    if let Some(facts) = pack::encode(values, services) {
-        figure_facts::ActiveModel {
-            submission_id: Set(submission_id),
-            facts: Set(facts),
-        }
-        .insert(db)
-        .await?;
-    }
-    Ok(())
+) -> Option<figure_facts::ActiveModel> {
+    pack::encode(values, services).map(|facts| figure_facts::ActiveModel {
+        submission_id: Set(submission_id),
+        facts: Set(facts),
+    })
 }
 
 /// Packs the figure facts of some submissions again from their value rows (after the rows
@@ -343,7 +337,11 @@ pub async fn refresh_figure_facts(
             }
         }
         for (id, (values, services)) in by_submission {
-            write_figure_facts(db, id, &values, &services).await?;
+            if let Some(row) = figure_facts_row(id, &values, &services) {
+                figure_facts::Entity::insert(row)
+                    .exec_without_returning(db)
+                    .await?;
+            }
         }
     }
     Ok(())

@@ -22,14 +22,15 @@ use hub_domain::submission::{
     BosStatus, CommonServiceStatus, DocumentType, Modality, SourceKind, StockTakeAction,
     SubmissionStatus, ValueFlag,
 };
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
 };
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::batch::Batch;
 use crate::codec::{list_json, parsed, parsed_opt};
 
 use crate::entity::{
@@ -86,52 +87,81 @@ pub struct SliceState {
     pub current_submission_id: Option<i64>,
     pub current_revision: Option<i32>,
     pub current_hash: Option<String>,
+    /// The id a new revision is stored under, taken when the slice was locked.
+    pub new_id: Option<i64>,
+}
+
+/// The id the next submission row gets, for the statement that locks its slice: PostgreSQL
+/// takes it from the column's sequence; on SQLite, whose single writer the lock already holds
+/// until the transaction ends, it is the one `AUTOINCREMENT` would give.
+fn next_submission_id(backend: DbBackend) -> Expr {
+    match backend {
+        DbBackend::Postgres => Expr::cust("nextval(pg_get_serial_sequence('submission', 'id'))"),
+        _ => Expr::cust(
+            "(SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'submission'), 0), \
+             coalesce((SELECT max(id) FROM submission), 0)) + 1)",
+        ),
+    }
 }
 
 /// Reads a slice's state. With `lock`, the slice row is created if missing and locked for the
-/// rest of the transaction, in one statement (an upsert locks the row it meets on PostgreSQL;
-/// SQLite has a single writer anyway), so two revisions of one slice are decided one after the
-/// other.
+/// rest of the transaction, and the id of the revision that may follow is taken, all in one
+/// statement (an upsert locks the row it meets on PostgreSQL; SQLite has a single writer
+/// anyway), so two revisions of one slice are decided one after the other.
 pub async fn slice_state(
     db: &impl ConnectionTrait,
     key: &SliceKey,
     lock: bool,
 ) -> Result<SliceState, StoreError> {
-    let row = if lock {
-        let (cycle_start, cycle_end) = key.cycle();
-        let new = document_slice::ActiveModel {
-            slice_key: Set(key.key()),
-            document_type: Set(key.document_type.to_string()),
-            country: Set(key.country.to_string()),
-            period: Set(key.period()),
-            cycle_start: Set(cycle_start),
-            cycle_end: Set(cycle_end),
-            current_submission_id: Set(None),
-            current_revision: Set(None),
-            current_hash: Set(None),
-            updated_at: Set(now()),
-        };
-        // An existing row is "updated" to itself: that locks it and returns it as it is.
-        let keep = Expr::col((document_slice::Entity, document_slice::Column::UpdatedAt));
-        let upsert = OnConflict::column(document_slice::Column::SliceKey)
-            .value(document_slice::Column::UpdatedAt, keep)
-            .to_owned();
-        Some(
-            document_slice::Entity::insert(new)
-                .on_conflict(upsert)
-                .exec_with_returning(db)
-                .await?,
-        )
-    } else {
-        document_slice::Entity::find_by_id(key.key())
+    if !lock {
+        let row = document_slice::Entity::find_by_id(key.key())
             .one(db)
-            .await?
+            .await?;
+        return Ok(row.map_or_else(SliceState::default, |row| SliceState {
+            current_submission_id: row.current_submission_id,
+            current_revision: row.current_revision,
+            current_hash: row.current_hash,
+            new_id: None,
+        }));
+    }
+    let (cycle_start, cycle_end) = key.cycle();
+    let new = document_slice::ActiveModel {
+        slice_key: Set(key.key()),
+        document_type: Set(key.document_type.to_string()),
+        country: Set(key.country.to_string()),
+        period: Set(key.period()),
+        cycle_start: Set(cycle_start),
+        cycle_end: Set(cycle_end),
+        current_submission_id: Set(None),
+        current_revision: Set(None),
+        current_hash: Set(None),
+        updated_at: Set(now()),
     };
-    Ok(row.map_or_else(SliceState::default, |row| SliceState {
-        current_submission_id: row.current_submission_id,
-        current_revision: row.current_revision,
-        current_hash: row.current_hash,
-    }))
+    // An existing row is "updated" to itself: that locks it and returns it as it is.
+    let keep = Expr::col((document_slice::Entity, document_slice::Column::UpdatedAt));
+    let upsert = OnConflict::column(document_slice::Column::SliceKey)
+        .value(document_slice::Column::UpdatedAt, keep)
+        .to_owned();
+    let backend = db.get_database_backend();
+    let mut statement = document_slice::Entity::insert(new)
+        .on_conflict(upsert)
+        .into_query();
+    statement.returning(Query::returning().exprs([
+        Expr::col(document_slice::Column::CurrentSubmissionId),
+        Expr::col(document_slice::Column::CurrentRevision),
+        Expr::col(document_slice::Column::CurrentHash),
+        next_submission_id(backend),
+    ]));
+    let row = db
+        .query_one(&statement)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("slice {} was not locked", key.key())))?;
+    Ok(SliceState {
+        current_submission_id: row.try_get_by_index(0)?,
+        current_revision: row.try_get_by_index(1)?,
+        current_hash: row.try_get_by_index(2)?,
+        new_id: Some(row.try_get_by_index(3)?),
+    })
 }
 
 /// Where a document came from.
@@ -264,35 +294,23 @@ fn flags_text(flags: &[ValueFlag]) -> String {
     list_json(&names)
 }
 
-/// Inserts `rows` in multi-row INSERTs of at most [`crate::MAX_STATEMENT_PARAMS`] parameters.
-async fn insert_chunked<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), StoreError>
-where
-    A: ActiveModelTrait + Send,
-{
-    let columns = <<A::Entity as EntityTrait>::Column as sea_orm::Iterable>::iter().count();
-    let per_statement = (crate::MAX_STATEMENT_PARAMS / columns.max(1)).max(1);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Stores `new` as the current revision of its slice, retiring `previous`; call inside the
-/// transaction that locked the slice. Returns the new submission id.
-pub async fn insert_current(
-    db: &impl ConnectionTrait,
+/// Adds to `batch` the writes that store `new` as the current revision of its slice, retiring
+/// `previous`: run the batch in the transaction that locked the slice. Returns the new
+/// submission id, the one the lock took.
+pub fn insert_current(
+    batch: &mut Batch,
     new: &NewSubmission,
     previous: &SliceState,
     receipt: &str,
 ) -> Result<i64, StoreError> {
+    let id = previous
+        .new_id
+        .ok_or_else(|| StoreError::Corrupt(format!("slice {} was not locked", new.slice.key())))?;
     let (cycle_start, cycle_end) = new.slice.cycle();
     let country = new.slice.country.to_string();
     let period = new.slice.period();
     let row = submission::ActiveModel {
+        id: Set(id),
         document_type: Set(new.slice.document_type.to_string()),
         slice_key: Set(new.slice.key()),
         country: Set(country.clone()),
@@ -320,34 +338,35 @@ pub async fn insert_current(
         accepted_values: Set(new.accepted_values),
         rejected_values: Set(new.rejected_values),
         receipt: Set(receipt.to_owned()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    let id = row.id;
+    };
+    batch.push(&submission::Entity::insert(row).into_query());
 
     if let Some(previous_id) = previous.current_submission_id {
-        submission::Entity::update_many()
-            .col_expr(submission::Column::IsCurrent, Expr::value(false))
-            .col_expr(submission::Column::SupersededBy, Expr::value(id))
-            .filter(submission::Column::Id.eq(previous_id))
-            .exec(db)
-            .await?;
-        kpi_value::Entity::update_many()
-            .col_expr(kpi_value::Column::IsCurrent, Expr::value(false))
-            .filter(kpi_value::Column::SubmissionId.eq(previous_id))
-            .exec(db)
-            .await?;
-        common_service::Entity::update_many()
-            .col_expr(common_service::Column::IsCurrent, Expr::value(false))
-            .filter(common_service::Column::SubmissionId.eq(previous_id))
-            .exec(db)
-            .await?;
-        bos_planned_ca::Entity::update_many()
-            .col_expr(bos_planned_ca::Column::IsCurrent, Expr::value(false))
-            .filter(bos_planned_ca::Column::SubmissionId.eq(previous_id))
-            .exec(db)
-            .await?;
+        batch.push(
+            &submission::Entity::update_many()
+                .col_expr(submission::Column::IsCurrent, Expr::value(false))
+                .col_expr(submission::Column::SupersededBy, Expr::value(id))
+                .filter(submission::Column::Id.eq(previous_id))
+                .into_query(),
+        );
+        batch.push(
+            &kpi_value::Entity::update_many()
+                .col_expr(kpi_value::Column::IsCurrent, Expr::value(false))
+                .filter(kpi_value::Column::SubmissionId.eq(previous_id))
+                .into_query(),
+        );
+        batch.push(
+            &common_service::Entity::update_many()
+                .col_expr(common_service::Column::IsCurrent, Expr::value(false))
+                .filter(common_service::Column::SubmissionId.eq(previous_id))
+                .into_query(),
+        );
+        batch.push(
+            &bos_planned_ca::Entity::update_many()
+                .col_expr(bos_planned_ca::Column::IsCurrent, Expr::value(false))
+                .filter(bos_planned_ca::Column::SubmissionId.eq(previous_id))
+                .into_query(),
+        );
     }
 
     let services = new
@@ -377,7 +396,7 @@ pub async fn insert_current(
             }
         })
         .collect();
-    insert_chunked(db, services).await?;
+    batch.insert_rows(services);
 
     if let Some(period) = &period {
         let values = new
@@ -413,7 +432,7 @@ pub async fn insert_current(
                 ..Default::default()
             })
             .collect();
-        insert_chunked(db, values).await?;
+        batch.insert_rows(values);
     }
     // The figure facts, packed from the same values (decimals normalized as the rows store them).
     if let SliceScope::Period(period) = &new.slice.scope {
@@ -451,7 +470,9 @@ pub async fn insert_current(
                 status: s.status,
             })
             .collect();
-        write_figure_facts(db, id, &facts, &services).await?;
+        if let Some(row) = figure_facts_row(id, &facts, &services) {
+            batch.insert_rows(vec![row]);
+        }
     }
 
     let planned = new
@@ -470,7 +491,7 @@ pub async fn insert_current(
             ..Default::default()
         })
         .collect();
-    insert_chunked(db, planned).await?;
+    batch.insert_rows(planned);
 
     let targets = new
         .targets
@@ -486,25 +507,26 @@ pub async fn insert_current(
             ..Default::default()
         })
         .collect();
-    insert_chunked(db, targets).await?;
+    batch.insert_rows(targets);
 
-    document_slice::Entity::update_many()
-        .col_expr(document_slice::Column::CurrentSubmissionId, Expr::value(id))
-        .col_expr(
-            document_slice::Column::CurrentRevision,
-            Expr::value(new.revision),
-        )
-        .col_expr(
-            document_slice::Column::CurrentHash,
-            Expr::value(new.content_hash.clone()),
-        )
-        .col_expr(document_slice::Column::UpdatedAt, Expr::value(now()))
-        .filter(document_slice::Column::SliceKey.eq(new.slice.key()))
-        .exec(db)
-        .await?;
+    batch.push(
+        &document_slice::Entity::update_many()
+            .col_expr(document_slice::Column::CurrentSubmissionId, Expr::value(id))
+            .col_expr(
+                document_slice::Column::CurrentRevision,
+                Expr::value(new.revision),
+            )
+            .col_expr(
+                document_slice::Column::CurrentHash,
+                Expr::value(new.content_hash.clone()),
+            )
+            .col_expr(document_slice::Column::UpdatedAt, Expr::value(now()))
+            .filter(document_slice::Column::SliceKey.eq(new.slice.key()))
+            .into_query(),
+    );
     if new.slice.document_type == DocumentType::Bos {
         // Its plans are reference facts for the checks of later reports.
-        crate::state::bump_reference_version(db).await?;
+        batch.push(&crate::state::bump_reference_version_statement());
     }
     Ok(id)
 }
