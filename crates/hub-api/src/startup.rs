@@ -3,6 +3,7 @@
 
 use std::future::Future;
 
+use axum::serve::ListenerExt;
 use hub_app::App;
 use tokio::net::TcpListener;
 
@@ -21,6 +22,13 @@ pub async fn serve(
     let background = app.start_background(stopped);
     let service =
         router(AppState::new(app)).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Answers leave at once: with Nagle's algorithm on, the last part of an answer written in
+    // more than one piece waits for the client's delayed ACK.
+    let listener = listener.tap_io(|stream| {
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY on a connection");
+        }
+    });
     let served = axum::serve(listener, service)
         .with_graceful_shutdown({
             let stop = stop.clone();
