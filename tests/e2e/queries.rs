@@ -8,6 +8,15 @@ use serde_json::{Value, json};
 use crate::support::TestHub;
 use crate::support::docs::kpi_report;
 
+/// The statements the hub says a request ran (`x-db-statements`).
+fn statements_of(response: &reqwest::Response) -> u64 {
+    response.headers()["x-db-statements"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 /// The statements one query costs (asked twice: both answers must cost the same).
 async fn cost(hub: &TestHub, token: &str, query: &str) -> (u64, Value) {
     let mut costs = Vec::new();
@@ -21,11 +30,7 @@ async fn cost(hub: &TestHub, token: &str, query: &str) -> (u64, Value) {
             .send()
             .await
             .unwrap();
-        let statements = response.headers()["x-db-statements"]
-            .to_str()
-            .unwrap()
-            .parse::<u64>()
-            .unwrap();
+        let statements = statements_of(&response);
         costs.push(statements);
         body = response.json().await.unwrap();
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
@@ -191,11 +196,7 @@ async fn storing_cost(hub: &TestHub, document: &Value) -> u64 {
         .send()
         .await
         .unwrap();
-    let statements = response.headers()["x-db-statements"]
-        .to_str()
-        .unwrap()
-        .parse::<u64>()
-        .unwrap();
+    let statements = statements_of(&response);
     let status = response.status().as_u16();
     let receipt: Value = response.json().await.unwrap();
     assert_eq!(status, 201, "{receipt:#}");
