@@ -5,13 +5,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use futures::TryStreamExt;
 use hub_domain::access::Classification;
 use hub_domain::period::Period;
 use hub_domain::submission::DocumentType;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QueryResult, QuerySelect,
+    QueryResult, QuerySelect, StreamTrait,
 };
 
 use crate::StoreError;
@@ -142,7 +143,7 @@ pub struct ReportFacts {
 /// (all when `None`) and, when `with_services`, their common services. Now, it is one query:
 /// each current report with its packed facts and when its slice's first revision arrived.
 pub async fn report_facts(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + StreamTrait),
     periods: &[Period],
     as_of: Option<DateTime<Utc>>,
     kpis: Option<&[String]>,
@@ -158,15 +159,19 @@ pub async fn report_facts(
         }
         None if periods.is_empty() => Vec::new(),
         None => {
+            // Streamed: each report's pack is unpacked while the database reads the next.
             let mut reports = Vec::new();
-            let mut packs = Vec::new();
-            let rows = db.query_all(&current_with_packs(periods)).await?;
-            for row in rows {
-                let (counted, pack) = current_row(&row)?;
-                packs.push((counted.id, pack));
-                reports.push(counted);
+            {
+                let rows = db.stream(&current_with_packs(periods)).await?;
+                let mut rows = std::pin::pin!(rows);
+                while let Some(row) = rows.try_next().await? {
+                    let (counted, pack) = current_row(&row)?;
+                    facts.add(counted.id, pack)?;
+                    reports.push(counted);
+                }
             }
-            facts.unpack(db, packs).await?;
+            // After the stream is gone: SQLite's one connection is free for reading rows.
+            facts.finish(db).await?;
             reports
         }
     };

@@ -197,6 +197,12 @@ pub struct Facts {
     pub services: Vec<ReportService>,
     kpis: Option<Vec<String>>,
     with_services: bool,
+    /// The reports added since the last [`Facts::finish`], each with where its values are in
+    /// `values` (none when they are to be read from its rows), and where the first one's start.
+    order: Vec<(i64, Option<std::ops::Range<usize>>)>,
+    started_at: usize,
+    /// Those of them to read from their rows.
+    from_rows: Vec<i64>,
 }
 
 impl Facts {
@@ -231,12 +237,8 @@ impl Facts {
         db: &impl ConnectionTrait,
         reports: impl IntoIterator<Item = (i64, Option<Vec<u8>>)>,
     ) -> Result<(), StoreError> {
-        let wanted: Option<HashSet<&str>> = self
-            .kpis
-            .as_ref()
-            .map(|k| k.iter().map(String::as_str).collect());
         let reports: Vec<(i64, Option<Vec<u8>>)> = reports.into_iter().collect();
-        if wanted.is_none() {
+        if self.kpis.is_none() {
             // Thousands of values: room for all at once, not grown (and copied) as they come.
             let count: usize = reports
                 .iter()
@@ -244,34 +246,51 @@ impl Facts {
                 .sum();
             self.values.reserve_exact(count);
         }
-        let first = self.values.len();
-        // Where each report's values are: a range of `values`, or its rows.
-        let mut order: Vec<(i64, Option<std::ops::Range<usize>>)> = Vec::new();
-        let mut unpacked = Vec::new();
         for (id, pack) in reports {
-            // A pack of another layout (an older build's) is read from its rows instead.
-            match pack.filter(|bytes| pack::is_current(bytes)) {
-                Some(bytes) => {
-                    let start = self.values.len();
-                    pack::decode_into(
-                        &bytes,
-                        id,
-                        wanted.as_ref(),
-                        &mut self.values,
-                        self.with_services.then_some(&mut self.services),
-                    )?;
-                    order.push((id, Some(start..self.values.len())));
-                }
-                None => {
-                    unpacked.push(id);
-                    order.push((id, None));
-                }
+            self.add(id, pack)?;
+        }
+        self.finish(db).await
+    }
+
+    /// Adds the facts of report `id` from its pack, at once; a report without a pack of the
+    /// current layout (an older build's) is read from its rows by [`Facts::finish`], which puts
+    /// its values back in their place among the others.
+    pub fn add(&mut self, id: i64, pack: Option<Vec<u8>>) -> Result<(), StoreError> {
+        let first = self.values.len();
+        if self.order.is_empty() {
+            self.started_at = first;
+        }
+        match pack.filter(|bytes| pack::is_current(bytes)) {
+            Some(bytes) => {
+                let wanted: Option<HashSet<&str>> = self
+                    .kpis
+                    .as_ref()
+                    .map(|k| k.iter().map(String::as_str).collect());
+                pack::decode_into(
+                    &bytes,
+                    id,
+                    wanted.as_ref(),
+                    &mut self.values,
+                    self.with_services.then_some(&mut self.services),
+                )?;
+                self.order.push((id, Some(first..self.values.len())));
+            }
+            None => {
+                self.from_rows.push(id);
+                self.order.push((id, None));
             }
         }
+        Ok(())
+    }
+
+    /// Reads the reports added without a current pack from their rows (rare: packs of an
+    /// older layout) and puts their values back in the order the reports were added.
+    pub async fn finish(&mut self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
+        let order = std::mem::take(&mut self.order);
+        let unpacked = std::mem::take(&mut self.from_rows);
         if unpacked.is_empty() {
             return Ok(());
         }
-        // Rare (packs of an older layout): the values are put back in the order of the reports.
         let mut from_rows: HashMap<i64, Vec<FigureValue>> = HashMap::new();
         for value in figure_values_from_rows(db, &unpacked, self.kpis.as_deref()).await? {
             from_rows
@@ -279,6 +298,7 @@ impl Facts {
                 .or_default()
                 .push(value);
         }
+        let first = self.started_at;
         let unpacked_values = self.values.split_off(first);
         for (id, range) in order {
             match range {
