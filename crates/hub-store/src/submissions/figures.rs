@@ -198,8 +198,9 @@ pub struct Facts {
     kpis: Option<Vec<String>>,
     with_services: bool,
     /// The reports added since the last [`Facts::finish`], each with where its values are in
-    /// `values` (none when they are to be read from its rows), and where the first one's start.
+    /// `values` (none when they are to be read from its rows).
     order: Vec<(i64, Option<std::ops::Range<usize>>)>,
+    /// The length of `values` when the first of them was added.
     started_at: usize,
     /// Those of them to read from their rows.
     from_rows: Vec<i64>,
