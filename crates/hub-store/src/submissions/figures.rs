@@ -195,22 +195,18 @@ pub struct Facts {
     pub values: Vec<FigureValue>,
     /// Empty unless asked for.
     pub services: Vec<ReportService>,
-    kpis: Option<Vec<String>>,
+    kpis: Option<HashSet<String>>,
     with_services: bool,
     /// The reports added since the last [`Facts::finish`], each with where its values are in
     /// `values` (none when they are to be read from its rows).
     order: Vec<(i64, Option<std::ops::Range<usize>>)>,
-    /// The length of `values` when the first of them was added.
-    started_at: usize,
-    /// Those of them to read from their rows.
-    from_rows: Vec<i64>,
 }
 
 impl Facts {
     /// Gathers the values of `kpis` (all when `None`), and the services when `with_services`.
     pub fn wanting(kpis: Option<&[String]>, with_services: bool) -> Self {
         Self {
-            kpis: kpis.map(<[String]>::to_vec),
+            kpis: kpis.map(|k| k.iter().cloned().collect()),
             with_services,
             ..Self::default()
         }
@@ -258,28 +254,18 @@ impl Facts {
     /// its values back in their place among the others.
     pub fn add(&mut self, id: i64, pack: Option<Vec<u8>>) -> Result<(), StoreError> {
         let first = self.values.len();
-        if self.order.is_empty() {
-            self.started_at = first;
-        }
         match pack.filter(|bytes| pack::is_current(bytes)) {
             Some(bytes) => {
-                let wanted: Option<HashSet<&str>> = self
-                    .kpis
-                    .as_ref()
-                    .map(|k| k.iter().map(String::as_str).collect());
                 pack::decode_into(
                     &bytes,
                     id,
-                    wanted.as_ref(),
+                    self.kpis.as_ref(),
                     &mut self.values,
                     self.with_services.then_some(&mut self.services),
                 )?;
                 self.order.push((id, Some(first..self.values.len())));
             }
-            None => {
-                self.from_rows.push(id);
-                self.order.push((id, None));
-            }
+            None => self.order.push((id, None)),
         }
         Ok(())
     }
@@ -288,18 +274,27 @@ impl Facts {
     /// older layout) and puts their values back in the order the reports were added.
     pub async fn finish(&mut self, db: &impl ConnectionTrait) -> Result<(), StoreError> {
         let order = std::mem::take(&mut self.order);
-        let unpacked = std::mem::take(&mut self.from_rows);
+        let unpacked: Vec<i64> = order
+            .iter()
+            .filter(|(_, range)| range.is_none())
+            .map(|(id, _)| *id)
+            .collect();
         if unpacked.is_empty() {
             return Ok(());
         }
+        // Where the added reports' values start: reports read from rows have none yet.
+        let first = order
+            .iter()
+            .find_map(|(_, range)| range.as_ref().map(|r| r.start))
+            .unwrap_or(self.values.len());
+        let kpis: Option<Vec<String>> = self.kpis.as_ref().map(|k| k.iter().cloned().collect());
         let mut from_rows: HashMap<i64, Vec<FigureValue>> = HashMap::new();
-        for value in figure_values_from_rows(db, &unpacked, self.kpis.as_deref()).await? {
+        for value in figure_values_from_rows(db, &unpacked, kpis.as_deref()).await? {
             from_rows
                 .entry(value.submission_id)
                 .or_default()
                 .push(value);
         }
-        let first = self.started_at;
         let unpacked_values = self.values.split_off(first);
         for (id, range) in order {
             match range {

@@ -12,8 +12,10 @@
 //! the values reports carry, so a typical report's pack fits one database page. Decimals are
 //! packed normalized, as the value rows store them, so a pack and its rows read the same.
 
+use std::borrow::Borrow;
 use std::cell::OnceCell;
 use std::collections::HashSet;
+use std::hash::Hash;
 use std::sync::Arc;
 
 use hub_domain::Decimal;
@@ -173,10 +175,10 @@ pub(crate) fn value_count(bytes: &[u8]) -> Option<usize> {
 /// Unpacks the values of submission `submission_id` (only those of `kpis` when given) at the
 /// end of `out`, where they stay: thousands of values are not moved again; its common services
 /// at the end of `services`, when asked for.
-pub(crate) fn decode_into(
+pub(crate) fn decode_into<K: Borrow<str> + Eq + Hash>(
     bytes: &[u8],
     submission_id: i64,
-    kpis: Option<&HashSet<&str>>,
+    kpis: Option<&HashSet<K>>,
     out: &mut Vec<FigureValue>,
     services: Option<&mut Vec<ReportService>>,
 ) -> Result<(), StoreError> {
@@ -311,7 +313,7 @@ struct Table<'a> {
 }
 
 impl<'a> Table<'a> {
-    fn new(texts: &'a [&'a str], kpis: Option<&HashSet<&str>>) -> Self {
+    fn new<K: Borrow<str> + Eq + Hash>(texts: &'a [&'a str], kpis: Option<&HashSet<K>>) -> Self {
         fn cells<T>(n: usize) -> Vec<OnceCell<T>> {
             (0..n).map(|_| OnceCell::new()).collect()
         }
